@@ -1,0 +1,39 @@
+# Everything a fresh machine needs: `make run` and `make test` install what they use first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint unit bench contract drift demo test-thorough clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+## Start the emulator on 127.0.0.1:8080 (pass options with ARGS="--clock 2026-03-18T09:00:00Z").
+run: $(STAMP)
+	$(BIN)/bankfeeds-mock serve $(ARGS)
+
+## Lint, type-check and run the whole suite.
+test: $(DEV_STAMP) lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check mock_server contracts tests
+	$(BIN)/mypy
+
+## Benchmarks: figures, not pass/fail.
+bench: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,79 @@
+"""Companies: create, list, get, replace, update, delete, access token."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mock_server import views
+from mock_server.paging import page_of, page_request
+from mock_server.query import select
+from mock_server.schemas import public_schemas
+from mock_server.web import empty_response, json_body, json_response, session
+
+
+async def create_company(request: Request) -> Response:
+    s = session(request)
+    body = await json_body(request)
+    public_schemas().check("create-company", body)
+    company = s.tenant.create_company(body["name"], body.get("description"), body.get("tags"), s.now)
+    return json_response(views.company(company, s.base_url))
+
+
+async def list_companies(request: Request) -> Response:
+    s = session(request)
+    paging = page_request(request.query_params)
+    records = [views.company(c, s.base_url) for c in s.tenant.companies.values()]
+    tags = request.query_params.get("tags")
+    if tags:
+        records = [r for r in records if _has_tags(r["tags"], tags)]
+    return json_response(page_of(select(records, paging.query, paging.order_by), paging, request.url.path))
+
+
+def _has_tags(tags: dict[str, str], wanted: str) -> bool:
+    """``tags=region=uk&&uid=1``: every key=value pair must be on the company."""
+    for pair in wanted.split("&&"):
+        key, _, value = pair.strip().partition("=")
+        if tags.get(key.strip()) != value.strip():
+            return False
+    return True
+
+
+async def get_company(request: Request) -> Response:
+    s = session(request)
+    return json_response(views.company(s.tenant.company(request.path_params["companyId"]), s.base_url))
+
+
+async def replace_company(request: Request) -> Response:
+    s = session(request)
+    body = await json_body(request)
+    public_schemas().check("replace-company", body)
+    company = s.tenant.replace_company(
+        request.path_params["companyId"], body["name"], body.get("description"), body.get("tags")
+    )
+    return json_response(views.company(company, s.base_url))
+
+
+async def update_company(request: Request) -> Response:
+    s = session(request)
+    body = await json_body(request, required=False) or {}
+    public_schemas().check("update-company", body)
+    company = s.tenant.update_company(request.path_params["companyId"], body)
+    return json_response(views.company(company, s.base_url))
+
+
+async def delete_company(request: Request) -> Response:
+    s = session(request)
+    s.tenant.delete_company(request.path_params["companyId"])
+    return empty_response(204)
+
+
+routes = [
+    Route("/companies", create_company, methods=["POST"], name="create-company"),
+    Route("/companies", list_companies, methods=["GET"], name="list-companies"),
+    Route("/companies/{companyId}", get_company, methods=["GET"], name="get-company"),
+    Route("/companies/{companyId}", replace_company, methods=["PUT"], name="replace-company"),
+    Route("/companies/{companyId}", update_company, methods=["PATCH"], name="update-company"),
+    Route("/companies/{companyId}", delete_company, methods=["DELETE"], name="delete-company"),
+]

@@ -1,0 +1,67 @@
+"""Bank transactions: write a batch (every QBO rule applies), read push operations back."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from mock_server import views
+from mock_server.errors import BadRequest, NotFound
+from mock_server.paging import page_of, page_request
+from mock_server.pushes import create_bank_transactions
+from mock_server.query import select
+from mock_server.web import json_body, json_response, query_int, session
+
+
+async def create(request: Request) -> Response:
+    s = session(request)
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object with 'accountId' and 'transactions'.")
+    timeout = query_int(request, "timeoutInMinutes")
+    if timeout is not None and timeout < 0:
+        raise BadRequest("Query parameter 'timeoutInMinutes' cannot be negative.")
+    # The transactions are checked by the rule engine, which names each QBO rule broken; the
+    # document's shape check would only say "schema" for the same faults.
+    operation = create_bank_transactions(
+        s.tenant,
+        request.path_params["companyId"],
+        request.path_params["connectionId"],
+        request.path_params["accountId"],
+        body,
+        timeout,
+        s.now,
+    )
+    answer = views.push_operation(operation)
+    answer["data"] = {"accountId": body["accountId"], "transactions": body["transactions"]}
+    return json_response(answer)
+
+
+async def get_operation(request: Request) -> Response:
+    s = session(request)
+    company = s.tenant.company(request.path_params["companyId"])
+    operation = company.push_operations.get(request.path_params["pushOperationKey"])
+    if operation is None:
+        raise NotFound(f"No push operation with key {request.path_params['pushOperationKey']}")
+    return json_response(views.push_operation(operation))
+
+
+async def list_operations(request: Request) -> Response:
+    s = session(request)
+    paging = page_request(request.query_params)
+    company = s.tenant.company(request.path_params["companyId"])
+    records = [views.push_operation(op) for op in company.push_operations.values()]
+    return json_response(page_of(select(records, paging.query, paging.order_by), paging, request.url.path))
+
+
+routes = [
+    Route(
+        "/companies/{companyId}/connections/{connectionId}/push/bankAccounts/{accountId}/bankTransactions",
+        create,
+        methods=["POST"],
+        name="create-bank-transactions",
+    ),
+    Route("/companies/{companyId}/push/{pushOperationKey}", get_operation, methods=["GET"], name="get-create-operation"),
+    Route("/companies/{companyId}/push", list_operations, methods=["GET"], name="list-create-operations"),
+]

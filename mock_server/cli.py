@@ -1,0 +1,106 @@
+"""``bankfeeds-mock``: the command line. Every option can also come from a BANKFEEDS_MOCK_* variable."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from mock_server.clock import to_utc
+from mock_server.settings import Settings
+
+ENV_PREFIX = "BANKFEEDS_MOCK_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name.upper().replace("-", "_"), default)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """The options that shape an emulator, shared by every command that starts one."""
+    env_keys = _env("api_key")
+    parser.add_argument("--host", default=_env("host", "127.0.0.1"), help="interface to listen on (default 127.0.0.1; env BANKFEEDS_MOCK_HOST)")
+    parser.add_argument("--port", type=int, default=int(_env("port", "8080") or 8080), help="port to listen on; 0 picks a free one (default 8080; env BANKFEEDS_MOCK_PORT)")
+    parser.add_argument("--seed", type=int, default=int(s) if (s := _env("seed")) else None, help="make every generated id, credential and OTP reproducible (env BANKFEEDS_MOCK_SEED)")
+    parser.add_argument("--clock", type=_instant, default=_instant(c) if (c := _env("clock")) else None, metavar="ISO8601", help="freeze each tenant's virtual clock at this instant, e.g. 2026-03-18T09:00:00Z (default: follow real time; env BANKFEEDS_MOCK_CLOCK)")
+    parser.add_argument("--poll-interval", type=_non_negative, default=_non_negative(_env("poll_interval", "60") or "60"), metavar="SECONDS", help="QBO pulls waiting transactions every N seconds of virtual time; 0 = only on demand (default 60; env BANKFEEDS_MOCK_POLL_INTERVAL)")
+    parser.add_argument("--push-delay", type=_non_negative, default=_non_negative(_env("push_delay", "2") or "2"), metavar="SECONDS", help="how long a push operation stays Pending, in virtual seconds; 0 = completes at once (default 2; env BANKFEEDS_MOCK_PUSH_DELAY)")
+    parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
+    parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
+    parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        clock=args.clock,
+        poll_interval=args.poll_interval,
+        push_delay=args.push_delay,
+        api_keys=tuple(args.api_key),
+        disconnect_lag_days=args.disconnect_lag_days,
+        max_body_bytes=args.max_body_bytes,
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mock_server.app import create_app
+
+    settings = settings_from(args)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, access_log=args.log_level == "debug")
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bankfeeds-mock",
+        description="A local emulator of Codat's Bank Feeds API for QuickBooks Online: the same paths, "
+        "bodies and errors as api.codat.io, QBO's rules enforced, and the SMB user's side and QBO's "
+        "polling simulated on a virtual clock.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("serve", help="start the emulator", description="Start the emulator (Starlette on uvicorn).")
+    add_server_options(run)
+    run.add_argument("--log-level", default=_env("log_level", "info"), choices=["critical", "error", "warning", "info", "debug"], help="server log level (default info)")
+    run.set_defaults(handler=serve)
+    for name, (summary, configure, handler) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        configure(sub)
+        sub.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Writing bank transactions: accepting a batch, and how its push operation completes.
+
+A batch is checked whole by :func:`mock_server.rules.check_batch`; a rejected one stores nothing.
+An accepted one becomes a Pending push operation that, on the virtual clock, turns Success after
+the push delay, TimedOut when ``timeoutInMinutes`` passes first, or Failed when its account is
+disconnected in QBO first. Transactions of a successful push wait for QBO's next poll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from mock_server.errors import RuleRejected
+from mock_server.model import FAILED, PENDING, SUCCESS, TIMED_OUT, PushOperation, SourceAccount, Txn
+from mock_server.rules import AccountView, Violation, balance_after, check_batch, parse_local
+from mock_server.tenant import Tenant
+
+
+def account_view(account: SourceAccount) -> AccountView:
+    return AccountView(
+        account_id=account.id,
+        status=account.status,
+        writable=account.writable,
+        feed_start_date=account.feed_start_date,
+        latest=account.latest,
+        known_ids=account.known_ids,
+    )
+
+
+def create_bank_transactions(
+    tenant: Tenant,
+    company_id: str,
+    connection_id: str,
+    account_id: str,
+    body: Mapping[str, Any],
+    timeout_minutes: int | None,
+    now: datetime,
+) -> PushOperation:
+    """Accept the batch as one Pending push operation, or raise RuleRejected with every violation."""
+    company = tenant.company(company_id)
+    account = tenant.account(company_id, connection_id, account_id)
+    transactions = body.get("transactions")
+    violations = check_batch(account_id, body.get("accountId"), transactions, account_view(account), now)
+    if violations:
+        raise RuleRejected(violations)
+    assert isinstance(transactions, list)  # check_batch guarantees it
+    accepted = [_txn(item) for item in transactions]
+    account.fields["balance"] = balance_after(transactions, account.balance)
+    account.known_ids.update(txn.id for txn in accepted)
+    account.latest = parse_local(accepted[-1].date)
+    account.modified = now
+    operation = PushOperation(
+        key=tenant.ids.uuid(),
+        company_id=company.id,
+        connection_id=connection_id,
+        account_id=account.id,
+        requested=now,
+        due=now + timedelta(seconds=tenant.settings.push_delay),
+        timeout_minutes=timeout_minutes,
+        transactions=accepted,
+    )
+    company.push_operations[operation.key] = operation
+    account.waiting.append(operation)
+    tenant.pending.append(operation)
+    complete_due(tenant, now)
+    return operation
+
+
+def _txn(item: Mapping[str, Any]) -> Txn:
+    balance = item.get("balance")
+    return Txn(
+        id=item["id"],
+        date=item["date"],
+        description=item["description"],
+        amount=item["amount"],
+        balance=balance,
+        transaction_type=item.get("transactionType"),
+    )
+
+
+def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[str, datetime, str | None]:
+    """How and when a pending operation ends, whatever ``now`` is: the earliest event wins."""
+    events: list[tuple[datetime, int, str, str | None]] = [(operation.due, 2, SUCCESS, None)]
+    if operation.timeout_minutes is not None:
+        deadline = operation.requested + timedelta(minutes=operation.timeout_minutes)
+        events.append((deadline, 1, TIMED_OUT, f"The push did not complete within {operation.timeout_minutes} minutes."))
+    if account is None:
+        events.append((operation.requested, 0, FAILED, "The source account was deleted before the push completed."))
+    elif account.disconnected_at is not None:
+        at = max(account.disconnected_at, operation.requested)
+        events.append((at, 0, FAILED, f"Source account {account.id} was disconnected in QuickBooks before the push completed."))
+    at, _, status, message = min(events)
+    return status, at, message
+
+
+def complete_due(tenant: Tenant, now: datetime) -> None:
+    """Settle every pending push operation whose outcome falls at or before ``now``."""
+    still_pending: list[PushOperation] = []
+    for operation in tenant.pending:
+        account = _account_of(tenant, operation)
+        status, at, message = outcome(operation, account)
+        if at > now:
+            still_pending.append(operation)
+            continue
+        operation.status, operation.completed, operation.error_message = status, at, message
+        if status == FAILED:
+            operation.violations = (
+                Violation("AccountNotConnected", operation.account_id, message or "Account not connected"),
+            )
+        if status != SUCCESS and account is not None:
+            _release(account, operation)
+    tenant.pending = still_pending
+
+
+def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:
+    company = tenant.companies.get(operation.company_id)
+    connection = company.connections.get(operation.connection_id) if company else None
+    return connection.accounts.get(operation.account_id) if connection else None
+
+
+def _release(account: SourceAccount, operation: PushOperation) -> None:
+    """A push that did not complete wrote nothing: its ids and dates are free again."""
+    account.waiting = [op for op in account.waiting if op is not operation]
+    account.known_ids.difference_update(txn.id for txn in operation.transactions)
+    last = _last_written(account)
+    account.latest = parse_local(last.date) if last else None
+
+
+def _last_written(account: SourceAccount) -> Txn | None:
+    for op in reversed(account.waiting):
+        if op.status in (PENDING, SUCCESS) and op.transactions:
+            return op.transactions[-1]
+    return account.feed[-1].transactions[-1] if account.feed else None
+
+
+def waiting_count(account: SourceAccount) -> int:
+    """Accepted transactions QBO has not pulled yet."""
+    return sum(len(op.transactions) for op in account.waiting if op.status in (PENDING, SUCCESS))
+
+
+def changes(operation: PushOperation) -> Sequence[dict[str, Any]] | None:
+    if operation.status != SUCCESS:
+        return None
+    return [
+        {"type": "Created", "recordRef": {"id": txn.id, "dataType": "bankTransactions"}, "attachmentId": None}
+        for txn in operation.transactions
+    ]

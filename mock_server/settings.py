@@ -1,0 +1,32 @@
+"""Settings of one emulator instance: everything the CLI, the environment or a test can set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How an emulator behaves. Every field has a CLI flag and a ``BANKFEEDS_MOCK_*`` variable."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    #: Makes every generated id, credential and OTP reproducible (per tenant).
+    seed: int | None = None
+    #: Freeze each tenant's virtual clock at this instant; None follows real time.
+    clock: datetime | None = None
+    #: QBO pulls waiting transactions every N seconds of virtual time; 0 = only on demand.
+    poll_interval: float = 60.0
+    #: How long a push operation stays Pending, in seconds of virtual time.
+    push_delay: float = 2.0
+    #: When not empty, only these API keys are accepted.
+    api_keys: tuple[str, ...] = ()
+    #: Days between the SMB user disconnecting in QBO and Codat's status turning ``disconnected``.
+    disconnect_lag_days: float = 10.0
+    #: Request bodies larger than this answer 413.
+    max_body_bytes: int = 5 * 1024 * 1024
+    #: Run due polls and push completions in the background (real-time clocks need it).
+    background_ticks: bool = True
+    #: Scenario files loaded into tenants at start.
+    fixtures: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,139 @@
+"""The seam between HTTP and the core: who is calling, what they sent, how we answer.
+
+Handlers call :func:`session` for the caller's tenant (settled to its clock's now), :func:`json_body`
+for a parsed and size-checked body, and return :func:`json_response`. Errors are raised, never
+built here: :func:`error_response` is the one place an ``ErrorMessage`` becomes a response.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_server.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
+from mock_server.qbo import settle
+from mock_server.settings import Settings
+from mock_server.store import Store
+from mock_server.tenant import Tenant
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def json_response(content: Any, status_code: int = 200) -> Response:
+    return JSONResponse(content, status_code=status_code)
+
+
+def empty_response(status_code: int = 204) -> Response:
+    return Response(status_code=status_code)
+
+
+def correlation_id(request: Request) -> str:
+    """One id per request, shared by its log line and its error body."""
+    value = getattr(request.state, "correlation_id", None)
+    if value is None:
+        value = request.state.correlation_id = uuid.uuid4().hex
+    return str(value)
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        error = exc
+    elif isinstance(exc, HTTPException):
+        messages = {404: "No such endpoint: " + request.url.path, 405: f"Method {request.method} not allowed here."}
+        error = ApiError(messages.get(exc.status_code, str(exc.detail)), status_code=exc.status_code)
+    else:  # a bug of ours: still Codat's envelope, and it says so
+        error = ApiError(f"Internal error in the emulator: {type(exc).__name__}: {exc}")
+    return JSONResponse(error.body(correlation_id(request)), status_code=error.status_code, headers=error.headers)
+
+
+def api_key(request: Request, settings: Settings) -> str:
+    """The API key from ``Authorization: Basic <base64 key>``, or Unauthorized."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise Unauthorized("Unauthorized: send 'Authorization: Basic <base64 of your API key>'.")
+    try:
+        key = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthorized("Unauthorized: the Authorization header is not valid base64.") from None
+    if not key or (settings.api_keys and key not in settings.api_keys):
+        raise Unauthorized("Unauthorized: unknown API key.")
+    return key
+
+
+@dataclass(frozen=True)
+class Session:
+    """The caller's tenant and the instant this request happens at."""
+
+    tenant: Tenant
+    now: datetime
+    base_url: str
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def session(request: Request) -> Session:
+    store = store_of(request)
+    tenant = store.tenant(api_key(request, store.settings))
+    now = tenant.clock.now()
+    settle(tenant, now)
+    return Session(tenant, now, base_url(request))
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def raw_body(request: Request) -> bytes:
+    limit = store_of(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Request body is larger than the {limit} bytes this endpoint accepts.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"Request body is larger than the {limit} bytes this endpoint accepts.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request, *, required: bool = True) -> Any:
+    """The parsed JSON body; a clear 400 when it is missing or not JSON."""
+    data = await raw_body(request)
+    if not data.strip():
+        if required:
+            raise BadRequest("A JSON request body is required.")
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Request body is not valid JSON: {exc}") from None
+
+
+def query_int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"Query parameter '{name}' must be a whole number, got '{raw}'.") from None
