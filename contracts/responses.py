@@ -1,0 +1,97 @@
+"""Check responses against an OpenAPI document: used by the test suite on every call it makes.
+
+``ResponseChecker(spec).check(method, path, status, body)`` finds the documented operation for the
+request, then the documented response for the status, and returns every way the answer departs
+from it (an undocumented status, a body that breaks the schema). Schemas are compiled on first use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    operation: str
+    status: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.operation} -> {self.status}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Operation:
+    operation_id: str
+    method: str
+    pattern: re.Pattern[str]
+    literal_segments: int
+    responses: dict[str, Any]
+
+
+class ResponseChecker:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._components = spec.get("components", {})
+        self._operations: list[_Operation] = []
+        for path, item in spec.get("paths", {}).items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
+            literal = sum(1 for part in path.split("/") if part and not part.startswith("{"))
+            for method in _METHODS:
+                if method in item:
+                    operation = item[method]
+                    self._operations.append(
+                        _Operation(operation.get("operationId", f"{method} {path}"), method, pattern, literal, operation.get("responses", {}))
+                    )
+        # Literal segments win over templates (/syncs/latest before /syncs/{syncId}).
+        self._operations.sort(key=lambda op: -op.literal_segments)
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def operation(self, method: str, path: str) -> _Operation | None:
+        method = method.lower()
+        return next((op for op in self._operations if op.method == method and op.pattern.match(path)), None)
+
+    def _validator(self, operation: _Operation, key: str, schema: Any) -> Any:
+        cache_key = (operation.operation_id, key)
+        if cache_key not in self._compiled:
+            self._compiled[cache_key] = jsonschema_rs.Draft202012Validator({"components": self._components, "allOf": [schema]})
+        return self._compiled[cache_key]
+
+    def check(self, method: str, path: str, status: int, body: Any, content_type: str = "application/json") -> list[Mismatch]:
+        """Every departure from the document; [] when the answer is as documented."""
+        operation = self.operation(method, path)
+        if operation is None:
+            return []  # not part of this document (another document's path)
+        key = str(status)
+        documented = operation.responses.get(key) or operation.responses.get(f"{key[0]}XX") or operation.responses.get("default")
+        if documented is None:
+            return [Mismatch(operation.operation_id, status, f"status {status} is not documented ({', '.join(operation.responses)})")]
+        if "$ref" in documented:
+            documented = self._resolve(documented["$ref"])
+        content = documented.get("content") or {}
+        if not content:
+            if body not in (None, b"", ""):
+                return [Mismatch(operation.operation_id, status, "a body was sent where none is documented")]
+            return []
+        media = content.get("application/json") or next(iter(content.values()))
+        schema = media.get("schema")
+        if schema is None:
+            return []
+        if not content_type.startswith("application/json") and "application/json" in content:
+            return [Mismatch(operation.operation_id, status, f"content type {content_type!r}, documented application/json")]
+        validator = self._validator(operation, key, schema)
+        return [
+            Mismatch(operation.operation_id, status, f"{'/'.join(map(str, error.instance_path)) or 'body'}: {error.message}")
+            for error in validator.iter_errors(body)
+        ]
+
+    def _resolve(self, ref: str) -> dict[str, Any]:
+        node: Any = {"components": self._components}
+        for part in ref.lstrip("#/").split("/"):
+            node = node[part]
+        return dict(node)

@@ -1,0 +1,131 @@
+"""What the tests share: an app of their own, a client that checks every answer against the document,
+and a World that builds the usual starting points through the API."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from starlette.testclient import TestClient
+
+from contracts.responses import ResponseChecker
+from mock_server import Settings, create_app
+from mock_server.schemas import load
+
+# A fixed Wednesday morning; tests that need another instant set their own clock.
+NOW = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
+API_KEY = "test-key"
+
+
+def auth_header(key: str = API_KEY) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(key.encode()).decode()}
+
+
+_checkers: dict[str, ResponseChecker] = {}
+
+
+def checker() -> ResponseChecker:
+    """One checker over both documents, compiled once for the whole run."""
+    if not _checkers:
+        public, control = load("bankfeeds.openapi.yaml"), load("control.openapi.yaml")
+        merged = {"paths": {**public["paths"], **control["paths"]}, "components": public.get("components", {})}
+        for name, schema in control.get("components", {}).get("schemas", {}).items():
+            merged["components"].setdefault("schemas", {}).setdefault(name, schema)
+        _checkers["both"] = ResponseChecker(merged)
+    return _checkers["both"]
+
+
+def _check_response(response: httpx.Response) -> None:
+    """Every answer the suite sees must be documented: status and body."""
+    response.read()
+    body: Any = None
+    if response.content:
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else response.text
+    if response.request.url.path.endswith(".yaml"):
+        return
+    mismatches = checker().check(
+        response.request.method, response.request.url.path, response.status_code, body, response.headers.get("content-type", "")
+    )
+    assert not mismatches, "Response departs from the OpenAPI document:\n" + "\n".join(map(str, mismatches))
+
+
+def make_client(settings: Settings | None = None, key: str = API_KEY) -> TestClient:
+    settings = settings or Settings(clock=NOW, background_ticks=False, seed=7)
+    client = TestClient(create_app(settings), headers=auth_header(key), raise_server_exceptions=False)
+    client.event_hooks["response"] = [_check_response]
+    return client
+
+
+class World:
+    """Builds the usual starting points through the public and control API, as a user would."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def company(self, name: str = "Elaborate Events, Inc") -> str:
+        response = self.client.post("/companies", json={"name": name})
+        assert response.status_code == 200, response.text
+        return str(response.json()["id"])
+
+    def connection(self, company_id: str) -> str:
+        response = self.client.post(f"/companies/{company_id}/connections", json={"platformKey": "hcws"})
+        assert response.status_code == 200, response.text
+        return str(response.json()["id"])
+
+    def account(self, company_id: str, connection_id: str, account_id: str = "acc-1", balance: float = 100.0) -> str:
+        body = {
+            "id": account_id,
+            "accountName": "Checking 0202",
+            "accountType": "checking",
+            "accountNumber": "12345670",
+            "currency": "USD",
+            "balance": balance,
+        }
+        response = self.client.post(f"{self.accounts_path(company_id, connection_id)}", json=body)
+        assert response.status_code == 200, response.text
+        return account_id
+
+    @staticmethod
+    def accounts_path(company_id: str, connection_id: str) -> str:
+        return f"/companies/{company_id}/connections/{connection_id}/connectionInfo/bankFeedAccounts"
+
+    def credentials(self, company_id: str, connection_id: str) -> dict[str, str]:
+        response = self.client.post(f"{self.accounts_path(company_id, connection_id)}/credentials", json={})
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def link(self, company_id: str, connection_id: str, *accounts: str, feed_start: str = "2026-03-11") -> None:
+        credentials = self.credentials(company_id, connection_id)
+        response = self.client.post(
+            "/_mock/qbo/link",
+            json={**credentials, "accounts": [{"sourceAccountId": a, "feedStartDate": feed_start} for a in accounts]},
+        )
+        assert response.status_code == 200, response.text
+
+    def linked_account(self, account_id: str = "acc-1") -> tuple[str, str, str]:
+        company_id = self.company()
+        connection_id = self.connection(company_id)
+        self.account(company_id, connection_id, account_id)
+        self.link(company_id, connection_id, account_id)
+        return company_id, connection_id, account_id
+
+    @staticmethod
+    def push_path(company_id: str, connection_id: str, account_id: str) -> str:
+        return f"/companies/{company_id}/connections/{connection_id}/push/bankAccounts/{account_id}/bankTransactions"
+
+    def push(self, company_id: str, connection_id: str, account_id: str, transactions: list[dict[str, Any]]) -> httpx.Response:
+        return self.client.post(
+            self.push_path(company_id, connection_id, account_id),
+            json={"accountId": account_id, "transactions": transactions},
+        )
+
+
+def txn(id: str, date: str, amount: float = 10.0, balance: float | None = None, **extra: Any) -> dict[str, Any]:
+    """A QBO-valid transaction unless the test says otherwise."""
+    body: dict[str, Any] = {"id": id, "date": date, "description": f"Payment {id}", "amount": amount}
+    if balance is not None:
+        body["balance"] = balance
+    body.update(extra)
+    return body
