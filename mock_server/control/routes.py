@@ -9,13 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT
 from mock_server import views
 from mock_server.clock import format_utc
 from mock_server.errors import BadRequest
 from mock_server.pushes import waiting_count
 from mock_server.qbo import LinkRequest, disconnect, link, poll, settle
 from mock_server.schemas import control_schemas, document_text
-from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT
 from mock_server.web import Session, api_key, empty_response, json_body, json_response, session, store_of
 
 
