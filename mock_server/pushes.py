@@ -8,6 +8,7 @@ disconnected in QBO first. Transactions of a successful push wait for QBO's next
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,28 +64,26 @@ def create_bank_transactions(
     )
     company.push_operations[operation.key] = operation
     account.waiting.append(operation)
-    tenant.pending.append(operation)
+    tenant.schedule_push(operation, min(operation.due, _deadline(operation) or operation.due))
     complete_due(tenant, now)
     return operation
 
 
+def _deadline(operation: PushOperation) -> datetime | None:
+    if operation.timeout_minutes is None:
+        return None
+    return operation.requested + timedelta(minutes=operation.timeout_minutes)
+
+
 def _txn(item: Mapping[str, Any]) -> Txn:
-    balance = item.get("balance")
-    return Txn(
-        id=item["id"],
-        date=item["date"],
-        description=item["description"],
-        amount=item["amount"],
-        balance=balance,
-        transaction_type=item.get("transactionType"),
-    )
+    return Txn(item["id"], item["date"], item["description"], item["amount"], item.get("balance"), item.get("transactionType"))
 
 
 def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[str, datetime, str | None]:
     """How and when a pending operation ends, whatever ``now`` is: the earliest event wins."""
     events: list[tuple[datetime, int, str, str | None]] = [(operation.due, 2, SUCCESS, None)]
-    if operation.timeout_minutes is not None:
-        deadline = operation.requested + timedelta(minutes=operation.timeout_minutes)
+    deadline = _deadline(operation)
+    if deadline is not None:
         events.append((deadline, 1, TIMED_OUT, f"The push did not complete within {operation.timeout_minutes} minutes."))
     if account is None:
         events.append((operation.requested, 0, FAILED, "The source account was deleted before the push completed."))
@@ -96,13 +95,20 @@ def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[st
 
 
 def complete_due(tenant: Tenant, now: datetime) -> None:
-    """Settle every pending push operation whose outcome falls at or before ``now``."""
-    still_pending: list[PushOperation] = []
-    for operation in tenant.pending:
+    """Settle every pending push operation whose outcome falls at or before ``now``.
+
+    The heap is ordered by the earliest instant each operation could end, so the cost follows
+    the operations that end, not the number still pending.
+    """
+    pending = tenant.pending
+    while pending and pending[0][0] <= now:
+        _, _, operation = heapq.heappop(pending)
+        if operation.status != PENDING:
+            continue  # an earlier entry for it already settled it
         account = _account_of(tenant, operation)
         status, at, message = outcome(operation, account)
         if at > now:
-            still_pending.append(operation)
+            tenant.schedule_push(operation, at)
             continue
         operation.status, operation.completed, operation.error_message = status, at, message
         if status == FAILED:
@@ -111,7 +117,6 @@ def complete_due(tenant: Tenant, now: datetime) -> None:
             )
         if status != SUCCESS and account is not None:
             _release(account, operation)
-    tenant.pending = still_pending
 
 
 def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:

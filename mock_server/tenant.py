@@ -7,6 +7,7 @@ caller, raises :mod:`mock_server.errors` on bad input and changes nothing when i
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,8 +51,9 @@ class Tenant:
     companies: dict[str, Company] = field(default_factory=dict)
     #: Next scheduled QBO poll (virtual time); None when polling is on demand only.
     next_poll: datetime | None = None
-    #: Push operations still Pending, oldest first (settling looks at these only).
-    pending: list[PushOperation] = field(default_factory=list)
+    #: Heap of (instant to look again, sequence, operation) for push operations still Pending.
+    pending: list[tuple[datetime, int, PushOperation]] = field(default_factory=list)
+    push_seq: int = 0
     #: Accounts disconnected in QBO whose Codat status has not turned yet (the lag).
     lagging: list[SourceAccount] = field(default_factory=list)
 
@@ -164,7 +166,7 @@ class Tenant:
         for account in connection.accounts.values():
             if account.status == ACCOUNT_CONNECTED:
                 account.status = ACCOUNT_DISCONNECTED
-                account.disconnected_at = account.disconnected_at or now
+                self._stop_writes(account, now)
         return connection
 
     # -- source accounts -----------------------------------------------------------------------
@@ -221,7 +223,7 @@ class Tenant:
             account.fields["balance"] = changes["balance"]
         if "status" in changes:
             account.status = ACCOUNT_DISCONNECTED
-            account.disconnected_at = account.disconnected_at or now
+            self._stop_writes(account, now)
             self.refresh_connection_status(self.connection(company_id, connection_id))
         account.modified = now
         return account
@@ -256,7 +258,7 @@ class Tenant:
 
     def disconnect_in_qbo(self, account: SourceAccount, now: datetime) -> None:
         """Writes fail from now on; Codat's status follows after the configured lag."""
-        account.disconnected_at = now
+        self._stop_writes(account, now)
         if account.status == ACCOUNT_CONNECTED:
             self.lagging.append(account)
 
@@ -266,6 +268,19 @@ class Tenant:
         accounts = connection.accounts.values()
         if connection.status == "Linked" and accounts and all(a.status == ACCOUNT_DISCONNECTED for a in accounts):
             connection.status = "Unlinked"
+
+    def _stop_writes(self, account: SourceAccount, now: datetime) -> None:
+        """From ``now`` on the account takes no writes, and its pushes still pending fail."""
+        if account.disconnected_at is None:
+            account.disconnected_at = now
+        for operation in account.waiting:
+            if operation.status == PENDING:
+                self.schedule_push(operation, account.disconnected_at)
+
+    def schedule_push(self, operation: PushOperation, at: datetime) -> None:
+        """Look at a pending push again at ``at``; extra entries for one operation are harmless."""
+        self.push_seq += 1
+        heapq.heappush(self.pending, (at, self.push_seq, operation))
 
 
 def source_account_version(body: dict[str, Any]) -> int:
