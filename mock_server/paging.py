@@ -1,4 +1,9 @@
-"""Codat's paged lists: ``page`` from 1, ``pageSize`` up to 5000, and ``_links`` to move around."""
+"""Codat's paged lists: ``page`` from 1, ``pageSize`` up to 5000, and ``_links`` to move around.
+
+A page holds at most 2000 records: the document lets a client ask for up to 5000 per page but
+caps the answer's ``pageSize`` at 2000, so a larger request is served as pages of 2000 (the answer
+says so in ``pageSize``, and ``_links.next`` leads on).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from mock_server.errors import BadRequest
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
+MAX_SERVED_PAGE_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ def _positive(params: Mapping[str, str], name: str, default: int, maximum: int |
 def page_request(params: Mapping[str, str]) -> PageRequest:
     return PageRequest(
         page=_positive(params, "page", 1, None),
-        page_size=_positive(params, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+        page_size=min(_positive(params, "pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), MAX_SERVED_PAGE_SIZE),
         query=params.get("query") or None,
         order_by=params.get("orderBy") or None,
     )

@@ -1,11 +1,15 @@
 """Request shapes, checked against our OpenAPI document: the one place shapes are written down.
 
-The document is read and every request-body schema compiled once, when the app is built; checking
-a body is then a call into a compiled validator (jsonschema-rs), cheap enough for every request.
+The document is read and every request-body and query-parameter schema compiled once, when the app
+is built; checking a request is then a call into a compiled validator (jsonschema-rs), cheap enough
+for every request.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,6 +21,38 @@ from mock_server.errors import BadRequest
 from mock_server.rules import Violation
 
 _METHODS = ("get", "put", "post", "delete", "patch")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# OpenAPI's integer formats are bounds a JSON Schema validator does not know about.
+_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+@dataclass(frozen=True)
+class _QueryParameter:
+    """One documented query parameter: how to read its text, and the compiled check of the value."""
+
+    name: str
+    kind: str  # the schema's type: "integer", "number", "boolean" or "string"
+    required: bool
+    validator: Any
+
+    def violation(self, raw: str) -> str | None:
+        """What is wrong with this value, or None."""
+        value: Any = raw
+        if self.kind == "integer":
+            if not _WHOLE_NUMBER.fullmatch(raw):
+                return f"Query parameter '{self.name}' must be a whole number, got '{raw}'."
+            value = int(raw)
+        elif self.kind == "number":
+            try:
+                value = float(raw)
+            except ValueError:
+                return f"Query parameter '{self.name}' must be a number, got '{raw}'."
+        elif self.kind == "boolean":
+            if raw.lower() not in ("true", "false"):
+                return f"Query parameter '{self.name}' must be true or false, got '{raw}'."
+            value = raw.lower() == "true"
+        error = next(iter(self.validator.iter_errors(value)), None)
+        return None if error is None else f"Query parameter '{self.name}' is out of range: {error.message}."
 
 
 @cache
@@ -36,11 +72,13 @@ class RequestSchemas:
     def __init__(self, spec: dict[str, Any]) -> None:
         components = spec.get("components", {})
         self._validators: dict[str, Any] = {}
+        self._query: dict[str, tuple[_QueryParameter, ...]] = {}
         for item in spec.get("paths", {}).values():
             for method in _METHODS:
                 operation = item.get(method)
                 if not operation or "operationId" not in operation:
                     continue
+                self._query[operation["operationId"]] = _query_parameters(components, item, operation)
                 content = operation.get("requestBody", {}).get("content", {})
                 schema = content.get("application/json", {}).get("schema")
                 if schema:
@@ -62,6 +100,59 @@ class RequestSchemas:
             + "; ".join(v.message for v in violations[:5]),
             violations=violations,
         )
+
+
+    def check_query(self, operation_id: str, params: Mapping[str, str]) -> None:
+        """Raise BadRequest naming each documented query parameter whose value the document forbids.
+
+        Parameters the document does not list are ignored, as Codat ignores them.
+        """
+        problems: list[str] = []
+        for parameter in self._query.get(operation_id, ()):
+            raw = params.get(parameter.name)
+            if raw is None:
+                if parameter.required:
+                    problems.append(f"Query parameter '{parameter.name}' is required.")
+                continue
+            problem = parameter.violation(raw)
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise BadRequest(" ".join(problems), violations=[Violation("Query", None, p) for p in problems])
+
+
+def _query_parameters(
+    components: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
+) -> tuple[_QueryParameter, ...]:
+    """The operation's query parameters (its own over its path's), each with a compiled validator."""
+    found: dict[str, dict[str, Any]] = {}
+    for raw in (*item.get("parameters", ()), *operation.get("parameters", ())):
+        parameter = _resolve(components, raw)
+        if parameter.get("in") == "query":
+            found[parameter["name"]] = parameter
+    compiled = []
+    for name, parameter in found.items():
+        schema = _resolve(components, parameter.get("schema", {}))
+        kind = schema.get("type", "string")
+        kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
+        parts = [schema]
+        if schema.get("format") in _FORMAT_BOUNDS:
+            low, high = _FORMAT_BOUNDS[schema["format"]]
+            parts.append({"minimum": low, "maximum": high})
+        validator = jsonschema_rs.Draft202012Validator({"components": components, "allOf": parts})
+        compiled.append(_QueryParameter(name, kind, bool(parameter.get("required")), validator))
+    return tuple(compiled)
+
+
+def _resolve(components: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``#/components/...`` reference (one level is all our documents use)."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return node
+    target: Any = {"components": components}
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return dict(target)
 
 
 def _path(parts: Any) -> str:

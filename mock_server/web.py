@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from mock_server.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
 from mock_server.qbo import settle
+from mock_server.schemas import control_schemas, public_schemas
 from mock_server.settings import Settings
 from mock_server.store import Store
 from mock_server.tenant import Tenant
@@ -54,10 +55,25 @@ def error_response(request: Request, exc: Exception) -> Response:
         error = exc
     elif isinstance(exc, HTTPException):
         messages = {404: "No such endpoint: " + request.url.path, 405: f"Method {request.method} not allowed here."}
-        error = ApiError(messages.get(exc.status_code, str(exc.detail)), status_code=exc.status_code)
+        headers = {"Allow": allowed_methods(request)} if exc.status_code == 405 else None
+        error = ApiError(messages.get(exc.status_code, str(exc.detail)), status_code=exc.status_code, headers=headers)
     else:  # a bug of ours: still Codat's envelope, and it says so
         error = ApiError(f"Internal error in the emulator: {type(exc).__name__}: {exc}")
     return JSONResponse(error.body(correlation_id(request)), status_code=error.status_code, headers=error.headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method served at the matched path template (RFC 9110's Allow), not only the first route's.
+
+    Only routes of the same template count: ``.../credentials`` also matches ``.../{accountId}``,
+    but a literal segment wins over a template, as in the document.
+    """
+    template = getattr(request.scope.get("route"), "path", None)
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if getattr(route, "path", None) == template:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def api_key(request: Request, settings: Settings) -> str:
@@ -90,11 +106,26 @@ def store_of(request: Request) -> Store:
 
 
 def session(request: Request) -> Session:
+    """The caller's tenant, once the caller is known and the query parameters are as documented."""
     store = store_of(request)
     tenant = store.tenant(api_key(request, store.settings))
+    check_query(request)
     now = tenant.clock.now()
     settle(tenant, now)
     return Session(tenant, now, base_url(request))
+
+
+def check_query(request: Request) -> None:
+    """BadRequest when a query parameter breaks its documented schema (bounds, type, format).
+
+    The route's name is its operationId, so the document's parameters apply to every handler
+    without each one restating them.
+    """
+    route = request.scope.get("route")
+    name = getattr(route, "name", None)
+    if name:
+        for schemas in (public_schemas(), control_schemas()):
+            schemas.check_query(name, request.query_params)
 
 
 def base_url(request: Request) -> str:
@@ -127,6 +158,16 @@ async def json_body(request: Request, *, required: bool = True) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"Request body is not valid JSON: {exc}") from None
+
+
+async def optional_json_body(request: Request) -> Any:
+    """The parsed body, or ``{}`` when none was sent.
+
+    Only an absent body stands for ``{}``: a sent ``false``, ``0`` or ``[]`` stays what it is, so the
+    shape check refuses it rather than reading it as "no changes".
+    """
+    body = await json_body(request, required=False)
+    return {} if body is None else body
 
 
 def query_int(request: Request, name: str) -> int | None:

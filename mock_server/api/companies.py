@@ -10,7 +10,7 @@ from mock_server import views
 from mock_server.paging import page_of, page_request
 from mock_server.query import select
 from mock_server.schemas import public_schemas
-from mock_server.web import empty_response, json_body, json_response, session
+from mock_server.web import empty_response, json_body, json_response, optional_json_body, session
 
 
 async def create_company(request: Request) -> Response:
@@ -57,7 +57,7 @@ async def replace_company(request: Request) -> Response:
 
 async def update_company(request: Request) -> Response:
     s = session(request)
-    body = await json_body(request, required=False) or {}
+    body = await optional_json_body(request)
     public_schemas().check("update-company", body)
     company = s.tenant.update_company(request.path_params["companyId"], body)
     return json_response(views.company(company, s.base_url))

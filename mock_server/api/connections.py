@@ -12,7 +12,7 @@ from mock_server.errors import BadRequest
 from mock_server.paging import page_of, page_request
 from mock_server.query import select
 from mock_server.schemas import public_schemas
-from mock_server.web import json_body, json_response, session
+from mock_server.web import json_response, optional_json_body, session
 
 
 async def list_connections(request: Request) -> Response:
@@ -26,7 +26,7 @@ async def list_connections(request: Request) -> Response:
 
 async def create_connection(request: Request) -> Response:
     s = session(request)
-    body = await json_body(request, required=False) or {}
+    body = await optional_json_body(request)
     public_schemas().check("create-connection", body)
     platform_key = body.get("platformKey")
     if not platform_key:
@@ -49,7 +49,7 @@ async def delete_connection(request: Request) -> Response:
 
 async def unlink_connection(request: Request) -> Response:
     s = session(request)
-    body = await json_body(request, required=False) or {}
+    body = await optional_json_body(request)
     public_schemas().check("unlink-connection", body)
     if body.get("status", "Unlinked") != "Unlinked":
         raise BadRequest("A connection can only be set to status 'Unlinked' here.")

@@ -16,7 +16,16 @@ from mock_server.errors import BadRequest
 from mock_server.pushes import waiting_count
 from mock_server.qbo import LinkRequest, disconnect, link, poll, settle
 from mock_server.schemas import control_schemas, document_text
-from mock_server.web import Session, api_key, empty_response, json_body, json_response, session, store_of
+from mock_server.web import (
+    Session,
+    api_key,
+    empty_response,
+    json_body,
+    json_response,
+    optional_json_body,
+    session,
+    store_of,
+)
 
 
 async def health(request: Request) -> Response:
@@ -104,7 +113,7 @@ async def qbo_link(request: Request) -> Response:
 
 async def qbo_poll(request: Request) -> Response:
     s = session(request)
-    body = await json_body(request, required=False) or {}
+    body = await optional_json_body(request)
     control_schemas().check("mock-qbo-poll", body)
     return json_response({"pulled": poll(s.tenant, s.now, body.get("companyId"))})
 
