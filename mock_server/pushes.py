@@ -47,7 +47,7 @@ def create_bank_transactions(
     if violations:
         raise RuleRejected(violations)
     assert isinstance(transactions, list)  # check_batch guarantees it
-    accepted = [_txn(item) for item in transactions]
+    accepted = _txns(transactions)
     account.fields["balance"] = balance_after(transactions, account.balance)
     account.known_ids.update(txn.id for txn in accepted)
     account.latest = parse_local(accepted[-1].date)
@@ -75,8 +75,13 @@ def _deadline(operation: PushOperation) -> datetime | None:
     return operation.requested + timedelta(minutes=operation.timeout_minutes)
 
 
-def _txn(item: Mapping[str, Any]) -> Txn:
-    return Txn(item["id"], item["date"], item["description"], item["amount"], item.get("balance"), item.get("transactionType"))
+def _txns(items: list[Mapping[str, Any]]) -> list[Txn]:
+    # tuple.__new__ skips NamedTuple's Python-level constructor: a third of the cost, 1000 times a batch.
+    new = tuple.__new__
+    return [
+        new(Txn, (i["id"], i["date"], i["description"], i["amount"], i.get("balance"), i.get("transactionType")))
+        for i in items
+    ]
 
 
 def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[str, datetime, str | None]:

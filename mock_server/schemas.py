@@ -57,7 +57,9 @@ class _QueryParameter:
 
 @cache
 def load(name: str = PUBLIC_DOCUMENT) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(document(name).read_text(encoding="utf-8"))
+    # libyaml's loader reads our documents ten times faster than the pure-Python one: start-up time.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded: dict[str, Any] = yaml.load(document(name).read_text(encoding="utf-8"), Loader=loader)
     return loaded
 
 
