@@ -32,3 +32,7 @@ class IdFactory:
 
     def otp(self) -> str:
         return "".join(self._random.choice(string.digits) for _ in range(6))
+
+    def rng(self) -> random.Random:
+        """A generator for many draws at once (a seeded chart of accounts), taken from this stream."""
+        return random.Random(self._random.getrandbits(64))

@@ -18,6 +18,13 @@ PENDING, SUCCESS, FAILED, TIMED_OUT = "Pending", "Success", "Failed", "TimedOut"
 # Source account statuses the emulator uses (the spec lists also connecting and unknown).
 ACCOUNT_PENDING, ACCOUNT_CONNECTED, ACCOUNT_DISCONNECTED = "pending", "connected", "disconnected"
 
+# What a push operation writes: bank feeds write transactions, and may create a QBO bank account.
+BANK_TRANSACTIONS, BANK_ACCOUNTS = "bankTransactions", "bankAccounts"
+
+# Managed bank feed sync statuses (the spec's known values the emulator reaches).
+SYNC_STARTED, SYNC_FAILED = "Started", "Failed"
+SYNC_DATA_PUSHED, SYNC_NO_DATA_PUSHED = "SuccessDataPushed", "SuccessNoDataPushed"
+
 
 class Txn(NamedTuple):
     """One accepted bank transaction. A tuple of plain values: a million of them must fit in memory,
@@ -40,6 +47,36 @@ class CredentialSet:
 
 
 @dataclass(slots=True, eq=False)
+class TargetAccount:
+    """A bank account in the simulated QBO company's chart of accounts: what a feed lands in."""
+
+    id: str
+    name: str
+    #: Codat's bankAccounts accountType: Debit holds money, Credit owes it (a credit card).
+    account_type: str
+    account_number: str | None
+    currency: str
+    balance: float
+    created: datetime
+    #: QBO's own account number (AcctNum), which Codat calls the nominal code.
+    nominal_code: str | None = None
+
+
+@dataclass(slots=True, eq=False)
+class QboCompany:
+    """The QBO company at the other end of a company's QBO Bank Feeds connection."""
+
+    name: str
+    base_currency: str
+    currencies: list[str]
+    multicurrency: bool
+    plan: str
+    chart: dict[str, TargetAccount] = field(default_factory=dict)
+    #: QBO numbers accounts itself, one after the other.
+    next_id: int = 1
+
+
+@dataclass(slots=True, eq=False)
 class PushOperation:
     key: str
     company_id: str
@@ -54,6 +91,9 @@ class PushOperation:
     completed: datetime | None = None
     error_message: str | None = None
     violations: tuple[Violation, ...] = ()
+    data_type: str = BANK_TRANSACTIONS
+    #: For a bankAccounts push: the account QBO opens when it succeeds.
+    created_account: TargetAccount | None = None
 
     @property
     def status_code(self) -> int:
@@ -119,6 +159,26 @@ class Connection:
 
 
 @dataclass(slots=True, eq=False)
+class ManagedSync:
+    """One run of a managed bank feed: QBO pulls one source account's waiting transactions."""
+
+    id: str
+    company_id: str
+    connection_id: str
+    account_id: str
+    period_start: datetime
+    period_end: datetime
+    started: datetime
+    #: When the run ends unless something comes first (started + push delay).
+    due: datetime
+    status: str = SYNC_STARTED
+    ended: datetime | None = None
+    error_message: str | None = None
+    error_code: str | None = None
+    push_operation_keys: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
 class Company:
     id: str
     name: str
@@ -129,3 +189,6 @@ class Company:
     last_sync: datetime | None = None
     connections: dict[str, Connection] = field(default_factory=dict)
     push_operations: dict[str, PushOperation] = field(default_factory=dict)
+    #: Opened with the company's first QBO Bank Feeds connection.
+    qbo: QboCompany | None = None
+    syncs: dict[str, ManagedSync] = field(default_factory=dict)

@@ -14,7 +14,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mock_server.errors import RuleRejected
-from mock_server.model import FAILED, PENDING, SUCCESS, TIMED_OUT, PushOperation, SourceAccount, Txn
+from mock_server.model import (
+    BANK_ACCOUNTS,
+    BANK_TRANSACTIONS,
+    FAILED,
+    PENDING,
+    SUCCESS,
+    TIMED_OUT,
+    PushOperation,
+    SourceAccount,
+    Txn,
+)
 from mock_server.rules import AccountView, Violation, balance_after, check_batch, parse_local
 from mock_server.tenant import Tenant
 
@@ -90,7 +100,9 @@ def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[st
     deadline = _deadline(operation)
     if deadline is not None:
         events.append((deadline, 1, TIMED_OUT, f"The push did not complete within {operation.timeout_minutes} minutes."))
-    if account is None:
+    if operation.data_type == BANK_ACCOUNTS:
+        pass  # only the clock decides: no source account stands in the way of opening a QBO account
+    elif account is None:
         events.append((operation.requested, 0, FAILED, "The source account was deleted before the push completed."))
     elif account.disconnected_at is not None:
         at = max(account.disconnected_at, operation.requested)
@@ -122,12 +134,23 @@ def complete_due(tenant: Tenant, now: datetime) -> None:
             )
         if status != SUCCESS and account is not None:
             _release(account, operation)
+        if status == SUCCESS and operation.created_account is not None:
+            _open_in_qbo(tenant, operation)
 
 
 def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:
+    if operation.data_type != BANK_TRANSACTIONS:
+        return None
     company = tenant.companies.get(operation.company_id)
     connection = company.connections.get(operation.connection_id) if company else None
     return connection.accounts.get(operation.account_id) if connection else None
+
+
+def _open_in_qbo(tenant: Tenant, operation: PushOperation) -> None:
+    """A successful bankAccounts push: the account appears in the QBO company's chart."""
+    company = tenant.companies.get(operation.company_id)
+    if company is not None and company.qbo is not None and operation.created_account is not None:
+        company.qbo.chart[operation.created_account.id] = operation.created_account
 
 
 def _release(account: SourceAccount, operation: PushOperation) -> None:
@@ -153,6 +176,9 @@ def waiting_count(account: SourceAccount) -> int:
 def changes(operation: PushOperation) -> Sequence[dict[str, Any]] | None:
     if operation.status != SUCCESS:
         return None
+    if operation.created_account is not None:
+        ref = {"id": operation.created_account.id, "dataType": BANK_ACCOUNTS}
+        return [{"type": "Created", "recordRef": ref, "attachmentId": None}]
     return [
         {"type": "Created", "recordRef": {"id": txn.id, "dataType": "bankTransactions"}, "attachmentId": None}
         for txn in operation.transactions

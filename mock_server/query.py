@@ -10,7 +10,7 @@ Anything malformed, or a field records do not have, is Codat's Malformed-Query 4
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -189,17 +189,24 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (3, str(value).lower())
 
 
-def select(records: Sequence[Record], query: str | None, order_by: str | None) -> list[Record]:
-    """Filter by ``query`` then sort by ``orderBy`` (``field`` or ``-field``), stable."""
-    fields = {key.lower() for record in records for key in record} if records else set()
+def select(
+    records: Sequence[Record], query: str | None, order_by: str | None, fields: Iterable[str] | None = None
+) -> list[Record]:
+    """Filter by ``query`` then sort by ``orderBy`` (``field`` or ``-field``), stable.
+
+    ``fields`` are the names the records' type has (default: the keys the records carry); a query
+    or orderBy naming anything else is a malformed query.
+    """
+    known = fields if fields is not None else (key for record in records for key in record)
+    names = {key.lower() for key in known}
     chosen = list(records)
     if query:
-        predicate = parse(query, fields)
+        predicate = parse(query, names)
         chosen = [r for r in chosen if predicate(r)]
     if order_by:
         descending = order_by.startswith("-")
         name = order_by.lstrip("-")
-        if records and name.split(".")[0].lower() not in fields:
+        if names and name.split(".")[0].lower() not in names:
             raise MalformedQuery(f"Error parsing orderBy - Could not resolve property {name}")
         chosen.sort(key=lambda r: _sort_key(_resolve(r, name)[1]), reverse=descending)
     return chosen

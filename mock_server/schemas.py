@@ -172,3 +172,25 @@ def public_schemas() -> RequestSchemas:
 @cache
 def control_schemas() -> RequestSchemas:
     return RequestSchemas(load(CONTROL_DOCUMENT))
+
+
+@cache
+def record_fields(schema_name: str, name: str = PUBLIC_DOCUMENT) -> frozenset[str]:
+    """Top-level property names of a documented record (through ``allOf`` and ``$ref``).
+
+    A list's ``query`` and ``orderBy`` may name only these: an unknown one is a malformed query
+    even when the list is empty.
+    """
+    schemas = load(name).get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def walk(node: dict[str, Any]) -> None:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            walk(schemas[ref.rsplit("/", 1)[-1]])
+        found.update(node.get("properties", {}))
+        for part in node.get("allOf", ()):
+            walk(part)
+
+    walk(schemas[schema_name])
+    return frozenset(found)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from mock_server.chart import open_qbo_company
 from mock_server.clock import VirtualClock
 from mock_server.errors import BadRequest, NotFound
 from mock_server.ids import IdFactory
@@ -24,6 +25,7 @@ from mock_server.model import (
     Company,
     Connection,
     CredentialSet,
+    ManagedSync,
     PushOperation,
     SourceAccount,
 )
@@ -56,6 +58,8 @@ class Tenant:
     push_seq: int = 0
     #: Accounts disconnected in QBO whose Codat status has not turned yet (the lag).
     lagging: list[SourceAccount] = field(default_factory=list)
+    #: Managed bank feed syncs still Started, oldest first.
+    syncing: list[ManagedSync] = field(default_factory=list)
 
     @classmethod
     def create(cls, key: str, settings: Settings) -> Tenant:
@@ -137,6 +141,9 @@ class Tenant:
             otp=self.ids.otp(),
             otp_expires=now + OTP_LIFETIME,
         )
+        if company.qbo is None:
+            # The QBO company behind the feed, with its chart of bank accounts to map onto.
+            company.qbo = open_qbo_company(self.ids.rng(), company.name, now)
         company.connections[connection.id] = connection
         return connection
 

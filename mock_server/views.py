@@ -15,8 +15,11 @@ from mock_server.model import (
     Company,
     Connection,
     CredentialSet,
+    ManagedSync,
     PushOperation,
+    QboCompany,
     SourceAccount,
+    TargetAccount,
     Txn,
 )
 from mock_server.pushes import changes
@@ -65,6 +68,8 @@ def source_account(record: SourceAccount) -> dict[str, Any]:
     for name, value in record.fields.items():
         if record.version == 2 and value is None and name in ("routingInfo", "accountInfo"):
             continue
+        if value is None and name == "currency":
+            continue  # not nullable in either shape: an account created without one shows none
         body[name] = value
     body["modifiedDate"] = format_utc(record.modified)
     body["status"] = record.status
@@ -79,7 +84,7 @@ def credentials(record: CredentialSet) -> dict[str, Any]:
 def push_operation(record: PushOperation) -> dict[str, Any]:
     body: dict[str, Any] = {
         "changes": changes(record),
-        "dataType": "bankTransactions",
+        "dataType": record.data_type,
         "companyId": record.company_id,
         "pushOperationKey": record.key,
         "dataConnectionKey": record.connection_id,
@@ -110,3 +115,89 @@ def transaction(record: Txn) -> dict[str, Any]:
         "balance": record.balance,
         "transactionType": record.transaction_type,
     }
+
+
+def bank_account(record: TargetAccount) -> dict[str, Any]:
+    """A QBO bank account as Codat's bankAccounts data type."""
+    return {
+        "id": record.id,
+        "accountName": record.name,
+        "accountType": record.account_type,
+        "nominalCode": record.nominal_code,
+        "sortCode": None,
+        "accountNumber": record.account_number,
+        "iBan": None,
+        "currency": record.currency,
+        "balance": record.balance,
+        "institution": None,
+        "availableBalance": record.balance,
+        "overdraftLimit": None,
+        "status": "Active",
+        "metadata": {"isDeleted": False},
+        "modifiedDate": format_utc(record.created),
+        "sourceModifiedDate": format_utc(record.created),
+    }
+
+
+def target_option(record: TargetAccount) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "balance": record.balance,
+        "sortCode": None,
+        "accountNumber": record.account_number,
+    }
+
+
+def mapping(record: SourceAccount, qbo: QboCompany, options: list[TargetAccount]) -> dict[str, Any]:
+    """A source account with its target and the targets it could have (absent fields are unset)."""
+    body: dict[str, Any] = {"sourceAccountId": record.id}
+    source = {
+        "sourceAccountName": record.fields.get("accountName"),
+        "sourceAccountNumber": record.fields.get("accountNumber"),
+        "sourceBalance": record.balance,
+        "sourceCurrency": record.fields.get("currency"),
+    }
+    body.update({name: value for name, value in source.items() if value is not None})
+    target = qbo.chart.get(record.target_account_id) if record.target_account_id else None
+    body["targetAccountId"] = target.id if target else None
+    if target is not None:
+        body["targetAccountName"] = target.name
+    body["status"] = record.status
+    body["targetAccountOptions"] = [target_option(option) for option in options]
+    body["feedStartDate"] = record.feed_start_date.isoformat() if record.feed_start_date else None
+    return body
+
+
+def company_information(record: QboCompany) -> dict[str, Any]:
+    return {
+        "companyName": record.name,
+        "baseCurrency": record.base_currency,
+        "planType": record.plan,
+        "multicurrencyEnabled": record.multicurrency,
+        "currencies": list(record.currencies),
+    }
+
+
+def sync(record: ManagedSync, client_id: str, company_name: str) -> dict[str, Any]:
+    return {
+        "syncId": record.id,
+        "clientId": client_id,
+        "companyId": record.company_id,
+        "companyName": company_name,
+        "dataConnectionId": record.connection_id,
+        "sourceAccountId": record.account_id,
+        "periodStartUtc": format_utc(record.period_start),
+        "periodEndUtc": format_utc(record.period_end),
+        "executionStartUtc": format_utc(record.started),
+        "status": record.status,
+        "executionEndUtc": format_utc(record.ended) if record.ended else None,
+        "errorMessage": record.error_message,
+        "errorCode": record.error_code,
+        "pushOperationKeys": list(record.push_operation_keys) if record.ended else None,
+    }
+
+
+def access_token(token: str) -> dict[str, Any]:
+    """A company token as Codat issues it: a bearer token valid for one day."""
+    return {"expiresIn": 86400, "accessToken": token, "tokenType": "Bearer"}

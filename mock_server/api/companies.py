@@ -9,7 +9,7 @@ from starlette.routing import Route
 from mock_server import views
 from mock_server.paging import page_of, page_request
 from mock_server.query import select
-from mock_server.schemas import public_schemas
+from mock_server.schemas import public_schemas, record_fields
 from mock_server.web import empty_response, json_body, json_response, optional_json_body, session
 
 
@@ -28,7 +28,8 @@ async def list_companies(request: Request) -> Response:
     tags = request.query_params.get("tags")
     if tags:
         records = [r for r in records if _has_tags(r["tags"], tags)]
-    return json_response(page_of(select(records, paging.query, paging.order_by), paging, request.url.path))
+    chosen = select(records, paging.query, paging.order_by, fields=record_fields("Company"))
+    return json_response(page_of(chosen, paging, request.url.path))
 
 
 def _has_tags(tags: dict[str, str], wanted: str) -> bool:
@@ -69,6 +70,13 @@ async def delete_company(request: Request) -> Response:
     return empty_response(204)
 
 
+async def get_access_token(request: Request) -> Response:
+    """A bearer token for Codat's embedded UIs; the emulator issues it and checks it nowhere."""
+    s = session(request)
+    s.tenant.company(request.path_params["companyId"])
+    return json_response(views.access_token(s.tenant.ids.hex(64)))
+
+
 routes = [
     Route("/companies", create_company, methods=["POST"], name="create-company"),
     Route("/companies", list_companies, methods=["GET"], name="list-companies"),
@@ -76,4 +84,5 @@ routes = [
     Route("/companies/{companyId}", replace_company, methods=["PUT"], name="replace-company"),
     Route("/companies/{companyId}", update_company, methods=["PATCH"], name="update-company"),
     Route("/companies/{companyId}", delete_company, methods=["DELETE"], name="delete-company"),
+    Route("/companies/{companyId}/accessToken", get_access_token, methods=["GET"], name="get-company-access-token"),
 ]

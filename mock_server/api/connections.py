@@ -11,7 +11,7 @@ from mock_server.clock import format_utc
 from mock_server.errors import BadRequest
 from mock_server.paging import page_of, page_request
 from mock_server.query import select
-from mock_server.schemas import public_schemas
+from mock_server.schemas import public_schemas, record_fields
 from mock_server.web import json_response, optional_json_body, session
 
 
@@ -21,7 +21,8 @@ async def list_connections(request: Request) -> Response:
     company = s.tenant.company(request.path_params["companyId"])
     # An expired one-time password is replaced here, as Codat hands out a fresh linkUrl.
     records = [views.connection(s.tenant.fresh_otp(c, s.now), s.base_url) for c in company.connections.values()]
-    return json_response(page_of(select(records, paging.query, paging.order_by), paging, request.url.path))
+    chosen = select(records, paging.query, paging.order_by, fields=record_fields("Connection"))
+    return json_response(page_of(chosen, paging, request.url.path))
 
 
 async def create_connection(request: Request) -> Response:

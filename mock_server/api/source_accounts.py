@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server import views
-from mock_server.errors import BadRequest
+from mock_server.errors import ApiError, BadRequest, Conflict
 from mock_server.schemas import public_schemas
 from mock_server.web import empty_response, json_body, json_response, session
 
@@ -30,6 +30,34 @@ async def create_source_account(request: Request) -> Response:
     public_schemas().check("create-source-account", body)
     account = s.tenant.create_source_account(*_ids(request), body, s.now)
     return json_response(views.source_account(account))
+
+
+async def create_batch(request: Request) -> Response:
+    """Each account is created or refused on its own: 201 all created, 409 all already there, else 207."""
+    s = session(request)
+    body = await json_body(request)
+    if not isinstance(body, list) or not body:
+        raise BadRequest("The request body must be a non-empty JSON array of source accounts.")
+    connection = s.tenant.connection(*_ids(request))
+    results: list[dict[str, Any]] = []
+    statuses: list[int] = []
+    for item in body:
+        item_id = item.get("id") if isinstance(item, dict) else None
+        try:
+            if isinstance(item_id, str) and item_id in connection.accounts:
+                raise Conflict("A source account with the same id already exists on this connection.")
+            public_schemas().check("create-source-account", _object(item))
+            account = s.tenant.create_source_account(*_ids(request), item, s.now)
+        except ApiError as error:
+            statuses.append(error.status_code)
+            result: dict[str, Any] = {"statusCode": str(error.status_code), "error": error.message}
+        else:
+            statuses.append(201)
+            result = {"statusCode": 201, "error": None, "account": views.source_account(account)}
+        results.append({"sourceAccountId": item_id, "result": result} if isinstance(item_id, str) else {"result": result})
+    if all(status == 201 for status in statuses):
+        return json_response(results, 201)
+    return json_response(results, 409 if all(status == 409 for status in statuses) else 207)
 
 
 async def list_source_accounts(request: Request) -> Response:
@@ -76,6 +104,7 @@ routes = [
     Route(ACCOUNTS + "/credentials", generate_credentials, methods=["POST"], name="generate-credentials"),
     Route(ACCOUNTS + "/credentials", delete_credentials, methods=["DELETE"], name="delete-bank-feed-credentials"),
     Route(ACCOUNTS, create_source_account, methods=["POST"], name="create-source-account"),
+    Route(ACCOUNTS + "/batch", create_batch, methods=["POST"], name="create-batch-source-account"),
     Route(ACCOUNTS, list_source_accounts, methods=["GET"], name="list-source-accounts"),
     Route(ACCOUNTS + "/{accountId}", update_source_account, methods=["PATCH"], name="update-source-account"),
     Route(ACCOUNTS + "/{accountId}", delete_source_account, methods=["DELETE"], name="delete-source-account"),

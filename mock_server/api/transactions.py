@@ -9,8 +9,10 @@ from starlette.routing import Route
 from mock_server import views
 from mock_server.errors import BadRequest, NotFound
 from mock_server.paging import page_of, page_request
+from mock_server.push_options import bank_transactions_model
 from mock_server.pushes import create_bank_transactions
 from mock_server.query import select
+from mock_server.schemas import record_fields
 from mock_server.web import json_body, json_response, query_int, session
 
 
@@ -52,7 +54,16 @@ async def list_operations(request: Request) -> Response:
     paging = page_request(request.query_params)
     company = s.tenant.company(request.path_params["companyId"])
     records = [views.push_operation(op) for op in company.push_operations.values()]
-    return json_response(page_of(select(records, paging.query, paging.order_by), paging, request.url.path))
+    chosen = select(records, paging.query, paging.order_by, fields=record_fields("PushOperation"))
+    return json_response(page_of(chosen, paging, request.url.path))
+
+
+async def get_create_model(request: Request) -> Response:
+    s = session(request)
+    account = s.tenant.account(
+        request.path_params["companyId"], request.path_params["connectionId"], request.path_params["accountId"]
+    )
+    return json_response(bank_transactions_model(account))
 
 
 routes = [
@@ -61,6 +72,12 @@ routes = [
         create,
         methods=["POST"],
         name="create-bank-transactions",
+    ),
+    Route(
+        "/companies/{companyId}/connections/{connectionId}/options/bankAccounts/{accountId}/bankTransactions",
+        get_create_model,
+        methods=["GET"],
+        name="get-create-bank-transactions-model",
     ),
     Route("/companies/{companyId}/push/{pushOperationKey}", get_operation, methods=["GET"], name="get-create-operation"),
     Route("/companies/{companyId}/push", list_operations, methods=["GET"], name="list-create-operations"),

@@ -92,7 +92,10 @@ async def qbo_link(request: Request) -> Response:
     s = session(request)
     body = await json_body(request)
     control_schemas().check("mock-qbo-link", body)
-    requests = [LinkRequest(a["sourceAccountId"], _feed_start(a["feedStartDate"])) for a in body["accounts"]]
+    requests = [
+        LinkRequest(a["sourceAccountId"], _feed_start(a["feedStartDate"]), a.get("targetAccountId"))
+        for a in body["accounts"]
+    ]
     linked = link(s.tenant, body["username"], body["password"], requests, s.now)
     return json_response(
         {
@@ -104,6 +107,7 @@ async def qbo_link(request: Request) -> Response:
                     "status": account.status,
                     "feedStartDate": account.feed_start_date.isoformat() if account.feed_start_date else None,
                     "requestedFeedStartDate": requested.isoformat(),
+                    "targetAccountId": account.target_account_id,
                 }
                 for account, requested in linked.accounts
             ],
