@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute
 
-from mock_server import api, control
+from mock_server import api, control, ui
 from mock_server.errors import ApiError
 from mock_server.qbo import settle
 from mock_server.schemas import control_schemas, public_schemas
@@ -50,10 +50,11 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
                     await task
 
     app = Starlette(
-        routes=[*control.routes, *api.routes, *(extra_routes or [])],
+        routes=[*control.routes, *api.routes, *ui.routes, *(extra_routes or [])],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.ui = ui.UiMemory()
     return app

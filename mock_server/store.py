@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mock_server.model import Connection
 from mock_server.settings import Settings
 from mock_server.tenant import Tenant
 
@@ -24,6 +25,17 @@ class Store:
         """Forget everything of one tenant (its clock starts again as configured)."""
         tenant = self._tenants[key] = Tenant.create(key, self.settings)
         return tenant
+
+    def find_connections(self, company_id: str, connection_id: str) -> list[tuple[Tenant, Connection]]:
+        """Every tenant's connection with these ids: the link pages carry no API key, only the ids
+        and a one-time password, so they look the connection up here and check the password."""
+        found = []
+        for tenant in self:
+            company = tenant.companies.get(company_id)
+            connection = company.connections.get(connection_id) if company is not None else None
+            if connection is not None:
+                found.append((tenant, connection))
+        return found
 
     def __iter__(self) -> Iterator[Tenant]:
         return iter(list(self._tenants.values()))
