@@ -154,6 +154,10 @@ async def json_body(request: Request, *, required: bool = True) -> Any:
         if required:
             raise BadRequest("A JSON request body is required.")
         return None
+    return _parse_json(data)
+
+
+def _parse_json(data: bytes) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -163,11 +167,11 @@ async def json_body(request: Request, *, required: bool = True) -> Any:
 async def optional_json_body(request: Request) -> Any:
     """The parsed body, or ``{}`` when none was sent.
 
-    Only an absent body stands for ``{}``: a sent ``false``, ``0`` or ``[]`` stays what it is, so the
-    shape check refuses it rather than reading it as "no changes".
+    Only an absent body stands for ``{}``: a sent ``null``, ``false``, ``0`` or ``[]`` stays what it
+    is, so the shape check refuses it rather than reading it as "no changes".
     """
-    body = await json_body(request, required=False)
-    return {} if body is None else body
+    data = await raw_body(request)
+    return _parse_json(data) if data.strip() else {}
 
 
 def query_int(request: Request, name: str) -> int | None:

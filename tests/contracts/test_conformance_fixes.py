@@ -72,7 +72,7 @@ def test_allow_follows_the_literal_path_not_the_template_that_also_matches_it(cl
     assert response.headers["allow"] == "DELETE, POST"
 
 
-@pytest.mark.parametrize("body", [b"false", b"0", b"[]", b'""'])
+@pytest.mark.parametrize("body", [b"null", b"false", b"0", b"[]", b'""'])
 def test_patch_with_a_body_that_is_not_an_object_is_refused_and_changes_nothing(
     client: TestClient, world: World, body: bytes
 ) -> None:
