@@ -78,13 +78,15 @@ class ResponseChecker:
             if body not in (None, b"", ""):
                 return [Mismatch(operation.operation_id, status, "a body was sent where none is documented")]
             return []
-        media = content.get("application/json") or next(iter(content.values()))
-        schema = media.get("schema")
+        # An answer documented in several media types (JSON or YAML) is checked against the one sent.
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type not in content and "application/json" in content:
+            return [Mismatch(operation.operation_id, status, f"content type {content_type!r}, documented {', '.join(content)}")]
+        chosen = media_type if media_type in content else next(iter(content))
+        schema = content[chosen].get("schema")
         if schema is None:
             return []
-        if not content_type.startswith("application/json") and "application/json" in content:
-            return [Mismatch(operation.operation_id, status, f"content type {content_type!r}, documented application/json")]
-        validator = self._validator(operation, key, schema)
+        validator = self._validator(operation, f"{key} {chosen}", schema)
         return [
             Mismatch(operation.operation_id, status, f"{'/'.join(map(str, error.instance_path)) or 'body'}: {error.message}")
             for error in validator.iter_errors(body)

@@ -8,10 +8,13 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from mock_server import api, control, ui
 from mock_server.errors import ApiError
+from mock_server.fixtures import load_fixtures
+from mock_server.middleware import DevKit, RequestMiddleware
 from mock_server.qbo import settle
 from mock_server.schemas import control_schemas, public_schemas
 from mock_server.settings import Settings
@@ -37,6 +40,9 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     # document fails at start rather than mid-test.
     public_schemas()
     control_schemas()
+    # Scenario files fail here, with file and line, rather than at the first request.
+    load_fixtures(store, settings.fixtures)
+    devkit = DevKit(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -49,12 +55,15 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    routes = [*control.routes, *api.routes, *ui.routes, *(extra_routes or [])]
     app = Starlette(
-        routes=[*control.routes, *api.routes, *ui.routes, *(extra_routes or [])],
+        routes=routes,
+        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes)],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.devkit = devkit
     app.state.ui = ui.UiMemory()
     return app

@@ -48,6 +48,7 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
     parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
     parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
+    parser.add_argument("--fixtures", action="append", default=[p for p in (_env("fixtures") or "").split(os.pathsep) if p], metavar="PATH", help=f"load a scenario file (or every scenario file of a directory) at start, into the tenant its apiKey names; repeatable (env BANKFEEDS_MOCK_FIXTURES, separated by '{os.pathsep}')")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -61,6 +62,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         api_keys=tuple(args.api_key),
         disconnect_lag_days=args.disconnect_lag_days,
         max_body_bytes=args.max_body_bytes,
+        fixtures=tuple(args.fixtures),
     )
 
 
@@ -68,16 +70,24 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mock_server.app import create_app
+    from mock_server.logs import logging_config
+    from mock_server.scenario_text import ScenarioError
 
     settings = settings_from(args)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ScenarioError as exc:
+        print(f"bankfeeds-mock: cannot load the fixtures:\n{exc}", file=sys.stderr)
+        return 2
     # The emulator keeps everything in memory: with the default thresholds the collector runs
     # every few hundred allocations and walks the whole store, which doubled the cost of a
     # 1000-transaction write. Rarer collections keep pauses short (see `make bench`).
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, access_log=args.log_level == "debug")
+    # Our own line per request replaces uvicorn's access log: it carries the correlation id.
+    log_config = logging_config(args.log_format, args.log_level)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, access_log=False, log_config=log_config)
     return 0
 
 
@@ -95,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("serve", help="start the emulator", description="Start the emulator (Starlette on uvicorn).")
     add_server_options(run)
     run.add_argument("--log-level", default=_env("log_level", "info"), choices=["critical", "error", "warning", "info", "debug"], help="server log level (default info)")
+    run.add_argument("--log-format", default=_env("log_format", "text"), choices=["text", "json"], help="one line per request as text, or as one JSON object per line (default text; env BANKFEEDS_MOCK_LOG_FORMAT)")
     run.set_defaults(handler=serve)
     for name, (summary, configure, handler) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)

@@ -8,6 +8,7 @@ Codat's ``ErrorMessage`` envelope by a single handler::
     │   └── RuleRejected  400     the batch breaks QBO rules (validation.errors lists each)
     ├── Unauthorized      401     missing, malformed or unknown API key; wrong QBO credentials
     ├── NotFound          404     unknown company, connection, account, operation
+    ├── RequestTimeout    408     injected faults
     ├── Conflict          409     duplicate ids, a sync already running
     ├── PayloadTooLarge   413     body over the size limit
     ├── TooManyRequests   429     injected faults
@@ -89,6 +90,13 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status_code = 409
+
+
+class RequestTimeout(ApiError):
+    """Only ever injected (a proxy giving up on a slow call): Codat documents no 408."""
+
+    status_code = 408
+    can_be_retried = "True"
 
 
 class PayloadTooLarge(ApiError):

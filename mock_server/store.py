@@ -26,6 +26,10 @@ class Store:
         tenant = self._tenants[key] = Tenant.create(key, self.settings)
         return tenant
 
+    def install(self, tenant: Tenant) -> None:
+        """Put a tenant built elsewhere (a loaded scenario) in place of the one with its key."""
+        self._tenants[tenant.key] = tenant
+
     def find_connections(self, company_id: str, connection_id: str) -> list[tuple[Tenant, Connection]]:
         """Every tenant's connection with these ids: the link pages carry no API key, only the ids
         and a one-time password, so they look the connection up here and check the password."""

@@ -1,4 +1,5 @@
-"""The emulator's own control API under ``/_mock``: the SMB user's side, QBO and the clock.
+"""The emulator's own control API under ``/_mock``: the SMB user's side, QBO and the clock; the
+tenant's state as a scenario, its request journal and its fault rules.
 
 Every call but health is scoped to the tenant of its Authorization header, like the public API.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from mock_server.control import faults, journal, state
 from mock_server.control import routes as _routes
 
-routes: list[BaseRoute] = list(_routes.routes)
+routes: list[BaseRoute] = [*_routes.routes, *state.routes, *journal.routes, *faults.routes]

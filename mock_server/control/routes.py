@@ -13,6 +13,7 @@ from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT
 from mock_server import views
 from mock_server.clock import format_utc
 from mock_server.errors import BadRequest
+from mock_server.middleware import devkit_of
 from mock_server.pushes import waiting_count
 from mock_server.qbo import LinkRequest, disconnect, link, poll, settle
 from mock_server.schemas import control_schemas, document_text
@@ -34,7 +35,9 @@ async def health(request: Request) -> Response:
 
 async def reset(request: Request) -> Response:
     store = store_of(request)
-    store.reset(api_key(request, store.settings))
+    key = api_key(request, store.settings)
+    store.reset(key)
+    devkit_of(request).forget(key)  # a fresh tenant: no journal, no fault rules
     return empty_response(204)
 
 
