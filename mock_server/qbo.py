@@ -106,8 +106,8 @@ def poll(tenant: Tenant, now: datetime, company_id: str | None = None) -> int:
             for account in connection.accounts.values():
                 pulled += sum(len(operation.transactions) for operation in _pull(account, now))
             if connection.status == "Linked":
-                connection.last_sync = now
-        company.last_sync = now
+                # QBO only reaches companies with a linked feed: the others keep lastSync as it was.
+                connection.last_sync = company.last_sync = now
     return pulled
 
 
