@@ -96,7 +96,7 @@ def test_balance_of_a_connected_account_cannot_be_updated(client: TestClient, wo
     path = world.accounts_path(company, connection)
 
     refused = client.patch(f"{path}/{account}", json={"id": account, "balance": 1.0})
-    pending_company, _, pending_path = _setup(world)
+    _, _, pending_path = _setup(world)
     client.post(pending_path, json=V1)
     allowed = client.patch(f"{pending_path}/acc-002", json={"id": "acc-002", "balance": 1.0})
 
