@@ -92,6 +92,8 @@ class PushOperation:
     error_message: str | None = None
     violations: tuple[Violation, ...] = ()
     data_type: str = BANK_TRANSACTIONS
+    #: The source account's balance before this push, restored if the push writes nothing.
+    balance_before: float | None = None
     #: For a bankAccounts push: the account QBO opens when it succeeds.
     created_account: TargetAccount | None = None
 

@@ -58,7 +58,8 @@ def create_bank_transactions(
         raise RuleRejected(violations)
     assert isinstance(transactions, list)  # check_batch guarantees it
     accepted = _txns(transactions)
-    account.fields["balance"] = balance_after(transactions, account.balance)
+    balance_before = account.balance
+    account.fields["balance"] = balance_after(transactions, balance_before)
     account.known_ids.update(txn.id for txn in accepted)
     account.latest = parse_local(accepted[-1].date)
     account.modified = now
@@ -71,6 +72,7 @@ def create_bank_transactions(
         due=now + timedelta(seconds=tenant.settings.push_delay),
         timeout_minutes=timeout_minutes,
         transactions=accepted,
+        balance_before=balance_before,
     )
     company.push_operations[operation.key] = operation
     account.waiting.append(operation)
@@ -155,6 +157,9 @@ def _open_in_qbo(tenant: Tenant, operation: PushOperation) -> None:
 
 def _release(account: SourceAccount, operation: PushOperation) -> None:
     """A push that did not complete wrote nothing: its ids and dates are free again."""
+    if account.waiting and account.waiting[-1] is operation:
+        # Nothing was accepted after it, so the balance it set is the one to take back.
+        account.fields["balance"] = operation.balance_before
     account.waiting = [op for op in account.waiting if op is not operation]
     account.known_ids.difference_update(txn.id for txn in operation.transactions)
     last = _last_written(account)

@@ -72,3 +72,18 @@ def test_pending_account_cannot_receive_writes(client: TestClient, world: World)
 
     assert response.status_code == 400
     assert "AccountNotConnected" in {e["validatorName"] for e in response.json()["validation"]["errors"]}
+
+
+def test_a_push_that_fails_gives_back_the_balance_and_the_ids(client: TestClient, world: World) -> None:
+    company, connection, account = world.linked_account()
+    world.push(company, connection, account, [txn("t1", "2026-03-17", 5.0, 105.0)])
+    client.post("/_mock/clock/advance", json={"seconds": 2})
+    world.push(company, connection, account, [txn("t2", "2026-03-17", 5.0, 110.0)])
+
+    client.post("/_mock/qbo/disconnect", json={"companyId": company, "connectionId": connection, "sourceAccountId": account})
+
+    operations = client.get(f"/companies/{company}/push", params={"orderBy": "requestedOnUtc"}).json()["results"]
+    assert [op["status"] for op in operations] == ["Success", "Failed"]
+    assert operations[1]["validation"]["errors"][0]["validatorName"] == "AccountNotConnected"
+    listed = client.get(world.accounts_path(company, connection)).json()
+    assert listed[0]["balance"] == 105.0
