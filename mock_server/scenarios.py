@@ -83,7 +83,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     "PushOperation": frozenset(
         {
             "key", "company_id", "connection_id", "account_id", "requested", "due", "timeout_minutes", "transactions",
-            "status", "completed", "error_message", "violations", "data_type", "created_account",
+            "status", "completed", "error_message", "violations", "data_type", "created_account", "balance_before",
         }
     ),
     "ManagedSync": frozenset(
@@ -239,6 +239,7 @@ def _export_push(operation: PushOperation) -> dict[str, Any]:
             {"validatorName": v.validator_name, "itemId": v.item_id, "message": v.message} for v in operation.violations
         ],
         "transactions": [_export_txn(t) for t in operation.transactions],
+        "balanceBefore": operation.balance_before,
         "createdAccount": _export_target(operation.created_account) if operation.created_account is not None else None,
     }
 
@@ -570,6 +571,7 @@ class _Importer:
                 Violation(v["validatorName"], v.get("itemId"), v["message"]) for v in item.get("violations", [])
             ),
             data_type=data_type,
+            balance_before=item.get("balanceBefore"),
         )
         if (operation.completed is None) != (status == PENDING):
             self.problem((*path, "completed"), "a push operation has a completion time exactly when it is not Pending")
