@@ -31,6 +31,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check mock_server contracts tests
 	$(BIN)/mypy
 
+## Codat's QBO bank-feeds tutorial, step by step, with the official SDK (ARGS="--url http://127.0.0.1:8080" to use a running emulator).
+demo: $(DEV_STAMP)
+	$(BIN)/bankfeeds-mock demo $(ARGS)
+
 ## Benchmarks: figures, not pass/fail.
 bench: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks

@@ -94,6 +94,43 @@ def serve(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
 
+def configure_wait(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Wait until the emulator at --url answers GET /_mock/health, e.g. after starting it in the "
+        "background in CI. Exits 0 once it is healthy, 1 if it is not within --timeout seconds."
+    )
+    parser.add_argument("--url", default=_env("url", "http://127.0.0.1:8080"), help="base URL of the emulator (default http://127.0.0.1:8080; env BANKFEEDS_MOCK_URL)")
+    parser.add_argument("--timeout", type=_non_negative, default=30.0, metavar="SECONDS", help="give up after this many seconds, exiting 1 (default 30)")
+
+
+def wait(args: argparse.Namespace) -> int:
+    from mock_server.server import StartupError, wait_until_healthy
+
+    try:
+        wait_until_healthy(args.url, args.timeout)
+    except StartupError as exc:
+        print(f"bankfeeds-mock wait: {exc}", file=sys.stderr)
+        return 1
+    print(f"bankfeeds-mock is up at {args.url}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from mock_server import demo
+
+    return demo.run(args)
+
+
+def _configure_demo(parser: argparse.ArgumentParser) -> None:
+    from mock_server import demo
+
+    demo.configure(parser)
+
+
+COMMANDS["wait"] = ("wait until an emulator answers its health check (for CI scripts)", configure_wait, wait)
+COMMANDS["demo"] = ("walk Codat's QBO bank-feeds tutorial against the emulator with the official SDK", _configure_demo, _demo)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bankfeeds-mock",

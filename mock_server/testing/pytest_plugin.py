@@ -1,0 +1,153 @@
+"""The ``bankfeeds_mock`` pytest fixture, registered through the ``pytest11`` entry point.
+
+After ``pip install bankfeeds-mock`` any project's tests can ask for it::
+
+    def test_my_integration_links_an_account(bankfeeds_mock):
+        client = CodatBankFeeds(server_url=bankfeeds_mock.url,
+                                security={"auth_header": bankfeeds_mock.auth_header})
+        ...
+
+One emulator serves the whole session (per xdist worker) on a free loopback port; every test gets a
+tenant of its own (a fresh API key), so tests never see each other's companies, clocks or faults.
+
+Importing this module registers hooks and fixtures only: the emulator is built and started the
+first time a test asks for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from mock_server.server import BankFeedsMock
+    from mock_server.testing.client import MockTenant
+
+CLOCK_OPTION = "--bankfeeds-mock-clock"
+PUSH_DELAY_OPTION = "--bankfeeds-mock-push-delay"
+SCENARIO_MARKER = "bankfeeds_mock_scenario"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("bankfeeds-mock", "bankfeeds-mock: a local Codat Bank Feeds (QBO) emulator")
+    group.addoption(
+        CLOCK_OPTION,
+        metavar="ISO8601",
+        default=None,
+        help="start each test's virtual clock frozen at this instant, e.g. 2026-03-18T09:00:00Z "
+        "(default: follow real time; ini: bankfeeds_mock_clock)",
+    )
+    group.addoption(
+        PUSH_DELAY_OPTION,
+        metavar="SECONDS",
+        default=None,
+        help="how long a push operation stays Pending, in virtual seconds; 0 completes at once "
+        "(default 2, as the emulator; ini: bankfeeds_mock_push_delay)",
+    )
+    parser.addini("bankfeeds_mock_clock", "default for " + CLOCK_OPTION, default="")
+    parser.addini("bankfeeds_mock_push_delay", "default for " + PUSH_DELAY_OPTION, default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Checked now, so a bad value stops the run with a usage error rather than failing every test.
+    clock_from(config)
+    push_delay_from(config)
+    config.addinivalue_line(
+        "markers",
+        f"{SCENARIO_MARKER}(name_or_path): load a scenario file (YAML or JSON; a path relative to the test "
+        "or the rootdir, or a name from the rootdir's fixtures/ directory) into the test's bankfeeds_mock "
+        "tenant before the test runs",
+    )
+
+
+def _option(config: pytest.Config, name: str) -> str | None:
+    """The command-line value, else the ini value, else None."""
+    value = config.getoption(name)
+    if value is None:
+        value = config.getini(name.lstrip("-").replace("-", "_")) or None
+    return None if value is None else str(value)
+
+
+def clock_from(config: pytest.Config) -> datetime | None:
+    text = _option(config, CLOCK_OPTION)
+    if text is None:
+        return None
+    from mock_server.clock import to_utc
+
+    try:
+        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_OPTION}: not an ISO 8601 date-time: {text!r}") from None
+
+
+def push_delay_from(config: pytest.Config) -> float | None:
+    text = _option(config, PUSH_DELAY_OPTION)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise pytest.UsageError(f"{PUSH_DELAY_OPTION}: not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise pytest.UsageError(f"{PUSH_DELAY_OPTION}: must be 0 or more, got {text!r}")
+    return value
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def scenario_file(marker: pytest.Mark, request: pytest.FixtureRequest) -> Path:
+    """The file a ``bankfeeds_mock_scenario`` marker names: a path (absolute, or relative to the test's
+    directory or the rootdir), or a name looked up in the rootdir's ``fixtures/`` directory."""
+    if len(marker.args) != 1 or not isinstance(marker.args[0], str | Path) or marker.kwargs:
+        pytest.fail(f"{SCENARIO_MARKER} takes one argument, a scenario name or path: got {marker.args!r}", pytrace=False)
+    wanted = Path(marker.args[0])
+    rootdir = request.config.rootpath
+    bases = [request.path.parent, rootdir]
+    candidates = [wanted] if wanted.is_absolute() else [base / wanted for base in bases]
+    if not wanted.suffix:
+        candidates += [rootdir / "fixtures" / (wanted.name + suffix) for suffix in SCENARIO_SUFFIXES]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in candidates)
+    pytest.fail(f"{SCENARIO_MARKER}({marker.args[0]!r}): no such scenario file (looked for {looked})", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def bankfeeds_mock_server(pytestconfig: pytest.Config) -> Iterator[BankFeedsMock]:
+    """The emulator every ``bankfeeds_mock`` of this session (or xdist worker) talks to."""
+    from mock_server.server import BankFeedsMock
+    from mock_server.settings import Settings
+
+    defaults = Settings()
+    delay = push_delay_from(pytestconfig)
+    settings = Settings(clock=clock_from(pytestconfig), push_delay=defaults.push_delay if delay is None else delay)
+    with BankFeedsMock(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def bankfeeds_mock(bankfeeds_mock_server: BankFeedsMock, request: pytest.FixtureRequest) -> Iterator[MockTenant]:
+    """A tenant of its own on the session's emulator: ``.url``, ``.api_key``, ``.auth_header``, ``.client``
+    and the helpers ``link``, ``poll``, ``feed``, ``clock``, ``reset``, ``requests``, ``faults``, ``state``.
+
+    With ``@pytest.mark.bankfeeds_mock_scenario("name-or-path")`` the tenant starts from that scenario.
+    """
+    from mock_server.testing.client import MockTenant
+
+    tenant = MockTenant(bankfeeds_mock_server.url, f"pytest-{uuid.uuid4().hex}")
+    try:
+        marker = request.node.get_closest_marker(SCENARIO_MARKER)
+        if marker is not None:
+            tenant.load_state(scenario_file(marker, request))
+        yield tenant
+        # Frees the tenant's data on the shared emulator; its key is never used again.
+        tenant.reset()
+    finally:
+        tenant.close()
