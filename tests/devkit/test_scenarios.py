@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from mock_server import Settings
-from mock_server.cli import main
+from mock_server.cli import build_parser, main, settings_from
 from mock_server.scenario_text import ScenarioError, check, parse, read
 from mock_server.scenarios import DEFAULT_API_KEY, HANDLED_FIELDS, model_fields
 from tests.support import NOW, World, make_client, txn
@@ -346,3 +347,12 @@ def test_ids_drawn_after_a_replay_do_not_repeat_the_loaded_ones(client: TestClie
 def test_the_format_carries_every_field_of_the_model() -> None:
     # A field added to the model must be saved and loaded too, or snapshots silently lose it.
     assert model_fields() == HANDLED_FIELDS
+
+
+def test_fixtures_come_from_the_environment_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [str(FIXTURES / "empty-qbo-linked-company.yaml"), str(FIXTURES / "disconnected-feed.yaml")]
+    monkeypatch.setenv("BANKFEEDS_MOCK_FIXTURES", os.pathsep.join(paths))
+
+    args = build_parser().parse_args(["serve"])
+
+    assert settings_from(args).fixtures == tuple(paths)
