@@ -289,9 +289,10 @@ def import_into(tenant: Tenant, doc: Document) -> None:
         tenant.companies[company.id] = company
     if tenant.settings.poll_interval <= 0:
         tenant.next_poll = None  # polls on demand only, whatever the file says
-    elif next_poll is not _UNSET:
-        tenant.next_poll = next_poll if isinstance(next_poll, datetime) else None
-    elif clock is not None:
+    elif isinstance(next_poll, datetime):
+        tenant.next_poll = next_poll
+    elif clock is not None or next_poll is None:
+        # No instant given (or a state saved where polls were on demand): this server's schedule.
         tenant.schedule_polls(now)
     _rebuild_queues(tenant, companies)
     # Ids drawn after a load must not repeat the loaded ones (a seeded tenant would draw the same

@@ -356,3 +356,18 @@ def test_fixtures_come_from_the_environment_too(monkeypatch: pytest.MonkeyPatch)
     args = build_parser().parse_args(["serve"])
 
     assert settings_from(args).fixtures == tuple(paths)
+
+
+def test_a_state_saved_with_polls_on_demand_polls_on_the_schedule_of_the_server_it_is_loaded_into(world: World) -> None:
+    with make_client(_settings(poll_interval=0)) as on_demand:
+        company, connection, account = World(on_demand).linked_account()
+        World(on_demand).push(company, connection, account, [txn("t1", "2026-03-17")])
+        saved = on_demand.get("/_mock/state").json()
+    assert saved["clock"]["nextPoll"] is None
+
+    client = world.client  # polls every 60 virtual seconds
+    assert client.put("/_mock/state", json=saved).status_code == 204
+    client.post("/_mock/clock/advance", json={"seconds": 60})
+
+    feed = client.get(f"/_mock/qbo/companies/{company}/accounts/{account}/transactions").json()
+    assert [t["id"] for t in feed["transactions"]] == ["t1"]
