@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from mock_server.logs import log_request
 from mock_server.settings import Settings
 from mock_server.store import Store
 from mock_server.web import api_key, error_response
+
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 #: Paths of the emulator's own control API: never journaled, never faulted.
 CONTROL_PREFIX = "/_mock"
@@ -115,6 +118,9 @@ class RequestMiddleware:
             return
         started = time.perf_counter()
         method: str = scope["method"]
+        if "//" in scope["path"]:
+            # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
+            scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
         path: str = scope["path"]
         key = _tenant_key(scope, self.store.settings)
         correlation_id = self.devkit.correlation_id(key)

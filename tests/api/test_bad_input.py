@@ -80,3 +80,11 @@ def test_transactions_body_that_is_not_an_object_is_400(client: TestClient, worl
 
     assert response.status_code == 400
     assert client.get(f"/companies/{company}/push").json()["totalResults"] == 0
+
+
+def test_a_server_url_with_a_trailing_slash_still_reaches_the_api(client: TestClient) -> None:
+    # What the SDK sends for server_url="http://host/": the path starts with two slashes.
+    created = client.post("http://testserver//companies", json={"name": "Slash Ltd"})
+
+    assert created.status_code == 200
+    assert client.get(f"http://testserver//companies/{created.json()['id']}").json()["name"] == "Slash Ltd"
