@@ -48,12 +48,18 @@ def create_bank_transactions(
     body: Mapping[str, Any],
     timeout_minutes: int | None,
     now: datetime,
+    shape_violations: Sequence[Violation] = (),
 ) -> PushOperation:
-    """Accept the batch as one Pending push operation, or raise RuleRejected with every violation."""
+    """Accept the batch as one Pending push operation, or raise RuleRejected with every violation.
+
+    ``shape_violations`` are faults of the body's shape found outside the rules (by the shell's
+    document check): they reject the batch together with the rules' own findings.
+    """
     company = tenant.company(company_id)
     account = tenant.account(company_id, connection_id, account_id)
     transactions = body.get("transactions")
     violations = check_batch(account_id, body.get("accountId"), transactions, account_view(account), now)
+    violations.extend(shape_violations)
     if violations:
         raise RuleRejected(violations)
     assert isinstance(transactions, list)  # check_batch guarantees it

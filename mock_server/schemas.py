@@ -88,15 +88,21 @@ class RequestSchemas:
                     root = {"components": components, "allOf": [schema]}
                     self._validators[operation["operationId"]] = jsonschema_rs.Draft202012Validator(root)
 
-    def check(self, operation_id: str, body: Any) -> None:
-        """Raise BadRequest listing every place the body departs from the documented shape."""
+    def problems(self, operation_id: str, body: Any) -> list[Violation]:
+        """Every place the body departs from the documented shape, as ``Schema`` violations."""
         validator = self._validators.get(operation_id)
         if validator is None or validator.is_valid(body):
-            return
-        violations = [
+            return []
+        return [
             Violation("Schema", _path(error.instance_path), f"{_path(error.instance_path) or 'body'}: {error.message}")
             for error in validator.iter_errors(body)
         ]
+
+    def check(self, operation_id: str, body: Any) -> None:
+        """Raise BadRequest listing every place the body departs from the documented shape."""
+        violations = self.problems(operation_id, body)
+        if not violations:
+            return
         raise BadRequest(
             "The request body does not match the documented shape: "
             + "; ".join(v.message for v in violations[:5]),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,7 +15,8 @@ from mock_server.paging import page_of, page_request
 from mock_server.push_options import bank_transactions_model
 from mock_server.pushes import create_bank_transactions
 from mock_server.query import select
-from mock_server.schemas import record_fields
+from mock_server.rules import Violation
+from mock_server.schemas import public_schemas, record_fields
 from mock_server.web import json_body, json_response, query_int, session
 
 
@@ -24,8 +28,6 @@ async def create(request: Request) -> Response:
     timeout = query_int(request, "timeoutInMinutes")
     if timeout is not None and timeout < 0:
         raise BadRequest("Query parameter 'timeoutInMinutes' cannot be negative.")
-    # The transactions are checked by the rule engine, which names each QBO rule broken; the
-    # document's shape check would only say "schema" for the same faults.
     operation = create_bank_transactions(
         s.tenant,
         request.path_params["companyId"],
@@ -34,10 +36,25 @@ async def create(request: Request) -> Response:
         body,
         timeout,
         s.now,
+        shape_violations=_left_to_the_document(body),
     )
     answer = views.push_operation(operation)
     answer["data"] = {"accountId": body["accountId"], "transactions": body["transactions"]}
     return json_response(answer)
+
+
+# What the rule engine judges itself, under a QBO validatorName: the document's "Schema" error
+# for the same fault would only repeat it less clearly.
+_JUDGED_BY_RULES = re.compile(r"(accountId|transactions(\[\d+\](\.(id|date|description|amount|transactionType))?)?)?")
+
+
+def _left_to_the_document(body: dict[str, Any]) -> list[Violation]:
+    """Shape faults no rule covers (a string balance, a numeric counterparty...)."""
+    return [
+        v
+        for v in public_schemas().problems("create-bank-transactions", body)
+        if not _JUDGED_BY_RULES.fullmatch(v.item_id or "")
+    ]
 
 
 async def get_operation(request: Request) -> Response:

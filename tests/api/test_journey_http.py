@@ -87,3 +87,15 @@ def test_a_push_that_fails_gives_back_the_balance_and_the_ids(client: TestClient
     assert operations[1]["validation"]["errors"][0]["validatorName"] == "AccountNotConnected"
     listed = client.get(world.accounts_path(company, connection)).json()
     assert listed[0]["balance"] == 105.0
+
+
+def test_a_balance_that_is_not_a_number_is_refused_with_the_rules_findings(client: TestClient, world: World) -> None:
+    company, connection, account = world.linked_account()
+    batch = [{**txn("t1", "2026-03-17"), "balance": "lots"}, txn("t2", "2026-03-19")]
+
+    response = world.push(company, connection, account, batch)
+
+    assert response.status_code == 400
+    found = {(e["itemId"], e["validatorName"]) for e in response.json()["validation"]["errors"]}
+    assert found == {("transactions[0].balance", "Schema"), ("t2", "FutureDate")}
+    assert client.get(f"/companies/{company}/push").json()["totalResults"] == 0
