@@ -85,8 +85,9 @@ async def delete_source_account(request: Request) -> Response:
 
 async def generate_credentials(request: Request) -> Response:
     s = session(request)
-    # Any JSON, or none, is accepted: the SDK sends the string "{}", which Codat ignores.
-    await json_body(request, required=False)
+    # The document requires a body but gives it no schema: any JSON is accepted and ignored (the
+    # SDK sends "{}"), but not none at all.
+    await json_body(request)
     credentials = s.tenant.generate_credentials(*_ids(request), s.now)
     return json_response(views.credentials(credentials))
 

@@ -103,3 +103,26 @@ def test_unlink_with_a_body_that_is_not_an_object_is_refused(client: TestClient,
 
     assert response.status_code == 400
     assert client.get(f"/companies/{company}/connections/{connection}").json()["status"] == "PendingAuth"
+
+
+def test_credentials_without_the_required_body_are_refused(client: TestClient, world: World) -> None:
+    company = world.company()
+    connection = world.connection(company)
+
+    response = client.post(world.accounts_path(company, connection) + "/credentials")
+
+    assert response.status_code == 400
+    assert world.credentials(company, connection)["username"]  # with a body ({}) they are issued
+
+
+def test_a_connection_holding_both_shapes_lists_each_account_in_its_own(client: TestClient, world: World) -> None:
+    company = world.company()
+    connection = world.connection(company)
+    path = world.accounts_path(company, connection)
+    world.account(company, connection, "v2-account")
+    client.post(path, json={"id": "v1-account", "accountName": "Old", "accountType": "Debit", "currency": "USD"})
+
+    listed = {a["id"]: a for a in client.get(path).json()}  # the client checks the answer against the document
+
+    assert listed["v2-account"]["accountType"] == "checking"
+    assert listed["v1-account"]["accountType"] == "Debit"
