@@ -38,6 +38,9 @@ async def create_batch(request: Request) -> Response:
     body = await json_body(request)
     if not isinstance(body, list) or not body:
         raise BadRequest("The request body must be a non-empty JSON array of source accounts.")
+    # A body that breaks the documented shape is refused whole; only accounts of a well-formed
+    # batch get results of their own (a duplicate, a v2 account missing a field...).
+    public_schemas().check("create-batch-source-account", body)
     connection = s.tenant.connection(*_ids(request))
     results: list[dict[str, Any]] = []
     statuses: list[int] = []

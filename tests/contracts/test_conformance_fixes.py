@@ -126,3 +126,15 @@ def test_a_connection_holding_both_shapes_lists_each_account_in_its_own(client: 
 
     assert listed["v2-account"]["accountType"] == "checking"
     assert listed["v1-account"]["accountType"] == "Debit"
+
+
+def test_a_batch_that_breaks_the_documented_shape_is_refused_whole(client: TestClient, world: World) -> None:
+    company = world.company()
+    connection = world.connection(company)
+    path = world.accounts_path(company, connection)
+    good = {"id": "good", "accountName": "A", "accountType": "checking", "accountNumber": "1", "currency": "USD", "balance": 1}
+
+    response = client.post(path + "/batch", json=[good, {"id": "bad", "modifiedDate": {}}])
+
+    assert response.status_code == 400
+    assert client.get(path).json() == []
