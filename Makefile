@@ -31,6 +31,15 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check mock_server contracts tests
 	$(BIN)/mypy
 
+## schemathesis against a fresh emulator, every phase and check (ARGS="--base-url URL --api-key KEY" for another server).
+contract: $(DEV_STAMP)
+	$(BIN)/python -m contracts run $(ARGS)
+
+## Our OpenAPI document against Codat's (UPSTREAM=path/to/Codat-Bank-Feeds.yaml).
+UPSTREAM ?= ../shared/reference/Codat-Bank-Feeds.yaml
+drift: $(DEV_STAMP)
+	$(BIN)/python -m contracts drift --upstream $(UPSTREAM)
+
 ## Codat's QBO bank-feeds tutorial, step by step, with the official SDK (ARGS="--url http://127.0.0.1:8080" to use a running emulator).
 demo: $(DEV_STAMP)
 	$(BIN)/bankfeeds-mock demo $(ARGS)
