@@ -2,6 +2,15 @@
 
 ``bankfeeds.openapi.yaml`` describes the public Bank Feeds API as the emulator serves it;
 ``control.openapi.yaml`` describes the emulator's own ``/_mock`` control API.
+
+The kit (``python -m contracts run|drift``, see :mod:`contracts.cli`):
+
+    runner.py    schemathesis against a server, every phase and check -> an Outcome
+    outcome.py   what a run found, as plain data
+    summary.py   the readable summary; junit.py the JUnit XML report
+    local.py     a throw-away emulator for a run given no server
+    drift.py     our document against Codat's, with drift-allow.yaml's reasons
+    responses.py the response checker the test suite runs on every answer
 """
 
 from __future__ import annotations

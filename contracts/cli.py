@@ -7,14 +7,17 @@ Exit codes: 0 clean, 1 failures found (or unexplained drift), 2 the command coul
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
+
 from contracts import drift, junit, summary
-from contracts.local import local_emulator
-from contracts.runner import ALL_CHECKS, DEFAULT_MAX_EXAMPLES, RunOptions, run
+from contracts.local import EmulatorDidNotStart, local_emulator
+from contracts.runner import ALL_CHECKS, DEFAULT_MAX_EXAMPLES, DocumentError, RunOptions, run
 
 DEFAULT_API_KEY = "contract-kit"
 API_KEY_VARIABLE = "BANKFEEDS_CONTRACT_API_KEY"
@@ -94,17 +97,34 @@ def _run(args: argparse.Namespace) -> int:
         # A key somebody gave us stays out of the printed curl commands; the default one is no secret.
         hide_secrets=args.api_key is not None,
     )
-    if args.base_url:
-        outcome = run(options)
-    else:
-        print("Starting a local emulator (frozen clock, instant pushes)...", flush=True)
-        with local_emulator(seed=args.seed) as url:
-            outcome = run(RunOptions(**{**options.__dict__, "base_url": url}))
+    try:
+        if args.base_url:
+            problem = _unreachable(args.base_url)
+            if problem:
+                print(f"contracts run: cannot reach {args.base_url}: {problem}", file=sys.stderr)
+                return EXIT_UNUSABLE
+            outcome = run(options)
+        else:
+            print("Starting a local emulator (frozen clock, instant pushes)...", flush=True)
+            with local_emulator(seed=args.seed) as url:
+                outcome = run(dataclasses.replace(options, base_url=url))
+    except (DocumentError, EmulatorDidNotStart) as exc:
+        print(f"contracts run: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     print(summary.render(outcome), end="", flush=True)
     if args.report:
         junit.write(outcome, args.report)
         print(f"JUnit report: {args.report}")
     return EXIT_CLEAN if outcome.clean else EXIT_FAILED
+
+
+def _unreachable(base_url: str) -> str | None:
+    """Why nothing answers at the base URL, or None when something does (whatever its status)."""
+    try:
+        httpx.get(base_url, timeout=10.0)
+    except httpx.HTTPError as exc:
+        return str(exc) or type(exc).__name__
+    return None
 
 
 def _drift(args: argparse.Namespace) -> int:

@@ -71,6 +71,11 @@ class Outcome:
         self.findings.append(finding)
         return True
 
+    def add_error(self, text: str) -> None:
+        """Keep an error once, however often the run met it."""
+        if text not in self.errors:
+            self.errors.append(text)
+
     def by_check(self) -> dict[str, list[Finding]]:
         """Findings grouped by check, checks in name order."""
         grouped: dict[str, list[Finding]] = {}

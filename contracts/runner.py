@@ -43,6 +43,10 @@ ACCEPTED_STATUSES = ("2xx", "3xx", "400", "401", "403", "404", "409", "429", "5x
 DEFAULT_MAX_EXAMPLES = 40
 
 
+class DocumentError(Exception):
+    """The API document cannot be read, or is not a valid OpenAPI document."""
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """What to test, where, and how hard."""
@@ -95,7 +99,10 @@ def config_for(options: RunOptions) -> dict[str, Any]:
 
 
 def run(options: RunOptions) -> Outcome:
-    """Run every selected phase and check; the outcome lists each distinct finding once."""
+    """Run every selected phase and check; the outcome lists each distinct finding once.
+
+    Raises DocumentError when the document cannot be loaded; a server that misbehaves is a finding.
+    """
     import schemathesis
     from schemathesis.engine import from_schema
 
@@ -104,9 +111,8 @@ def run(options: RunOptions) -> Outcome:
     config = schemathesis.Config.from_dict(config_for(options))
     try:
         schema = _load(options.spec_location, config)
-    except Exception as exc:  # an unreadable or invalid document is a result to report, not a crash
-        outcome.errors.append(f"Cannot load the API document {options.spec_location}: {exc}")
-        return outcome
+    except Exception as exc:  # schemathesis raises several kinds; each means the same to the caller
+        raise DocumentError(f"cannot load the API document {options.spec_location}: {exc}") from exc
     outcome.seed = config.seed
     outcome.operations_total = len(schema)
     for result in schema.get_all_operations():
@@ -139,11 +145,11 @@ def collect(events: Iterable[Any], outcome: Outcome) -> None:
             phase = event.phase.value if isinstance(event, ev.ScenarioFinished) else "fuzz"
             _record_scenario(event.recorder, phase, outcome)
             if event.status == Status.ERROR and not event.recorder.cases:
-                outcome.errors.append(f"{event.recorder.label}: the scenario could not run")
+                outcome.add_error(f"{event.recorder.label}: the scenario could not run")
         elif isinstance(event, ev.NonFatalError):
-            outcome.errors.append(f"{event.label}: {_first_lines(str(event.info.format()), 6)}")
+            outcome.add_error(f"{event.label}: {_first_lines(str(event.info.format()), 6)}")
         elif isinstance(event, ev.FatalError):
-            outcome.errors.append(f"schemathesis stopped: {event.exception}")
+            outcome.add_error(f"schemathesis stopped: {event.exception}")
 
 
 def _phase_status(phase: Any, status: Any) -> str:

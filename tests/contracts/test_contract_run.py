@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from contracts.cli import main
-from contracts.local import local_emulator
+from contracts.local import free_port, local_emulator
 from contracts.runner import RunOptions, run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -155,3 +155,21 @@ def test_codats_own_document_finds_no_server_error_and_no_answer_outside_its_sch
     assert [f"{f.check} {f.operation}: {f.message}" for f in outcome.findings] == []
     assert outcome.operations_total == 33 and outcome.cases > 500
 
+
+
+def test_a_server_that_does_not_answer_exits_2_saying_so(capsys: pytest.CaptureFixture[str]) -> None:
+    nobody = f"http://127.0.0.1:{free_port()}"
+
+    code = main(["run", "--base-url", nobody, "--max-examples", "1"])
+
+    assert code == 2
+    assert f"cannot reach {nobody}" in capsys.readouterr().err
+
+
+def test_a_document_that_cannot_be_read_exits_2_saying_so(
+    emulator: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", "--base-url", emulator, "--spec", str(tmp_path / "absent.yaml")])
+
+    assert code == 2
+    assert "cannot load the API document" in capsys.readouterr().err
