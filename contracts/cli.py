@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from contracts import drift, junit, summary
-from contracts.local import EmulatorDidNotStart, local_emulator
+from contracts.local import FROZEN_CLOCK, EmulatorDidNotStart, local_emulator
 from contracts.runner import ALL_CHECKS, DEFAULT_MAX_EXAMPLES, DocumentError, RunOptions, run
 
 DEFAULT_API_KEY = "contract-kit"
@@ -108,6 +108,12 @@ def _run(args: argparse.Namespace) -> int:
             print("Starting a local emulator (frozen clock, instant pushes)...", flush=True)
             with local_emulator(seed=args.seed) as url:
                 outcome = run(dataclasses.replace(options, base_url=url))
+            outcome.server_note = (
+                "(a local emulator, stopped after the run; to replay the curl commands start one with "
+                f"`bankfeeds-mock serve --port {url.rsplit(':', 1)[1]} --clock {FROZEN_CLOCK} --push-delay 0"
+                + (f" --seed {args.seed}" if args.seed is not None else "")
+                + "`)"
+            )
     except (DocumentError, EmulatorDidNotStart) as exc:
         print(f"contracts run: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

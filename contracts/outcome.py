@@ -43,6 +43,7 @@ class Outcome:
     spec: str
     base_url: str
     seed: int | None = None
+    server_note: str = ""  # e.g. how to bring back the throw-away emulator the curl commands name
     operations_total: int = 0
     phases: dict[str, str] = field(default_factory=dict)  # phase name -> success / failure / skip / error
     operations: dict[str, OperationTally] = field(default_factory=dict)

@@ -40,6 +40,7 @@ def _header(outcome: Outcome) -> str:
             "Contract run",
             f"  document:   {outcome.spec}",
             f"  server:     {outcome.base_url}",
+            *([f"              {outcome.server_note}"] if outcome.server_note else []),
             f"  operations: {outcome.operations_total}, cases: {outcome.cases}, time: {outcome.elapsed:.1f} s, {seed}",
             f"  phases:     {phases or 'none ran'}",
         ]
@@ -50,8 +51,9 @@ def _operations(outcome: Outcome) -> str:
     if not outcome.operations:
         return "  none were tested"
     rows = sorted(outcome.operations.items(), key=lambda item: _path_then_method(item[0]))
-    width = max(len(_statuses(tally)) for _, tally in rows)
-    lines = [f"  cases  {'answers (status x count)':<{width}}  operation"]
+    heading = "answers (status x count)"
+    width = max(len(heading), *(len(_statuses(tally)) for _, tally in rows))
+    lines = [f"  cases  {heading:<{width}}  operation"]
     for label, tally in rows:
         lines.append(f"  {tally.cases:>5}  {_statuses(tally):<{width}}  {label}")
     untested = [label for label, tally in outcome.operations.items() if tally.cases == 0]
