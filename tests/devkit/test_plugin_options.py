@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -124,3 +126,17 @@ def test_the_scenario_marker_is_registered(pytestconfig: pytest.Config) -> None:
     markers = pytestconfig.getini("markers")
 
     assert any(line.startswith("bankfeeds_mock_scenario(name_or_path):") for line in markers)
+
+
+def test_loading_the_plugin_starts_nothing_and_needs_no_hypothesis() -> None:
+    probe = (
+        "import sys, threading\n"
+        "sys.modules['hypothesis'] = None\n"  # as if the testing extra were not installed
+        "import mock_server.testing.pytest_plugin\n"
+        "assert threading.active_count() == 1, threading.enumerate()\n"
+        "assert 'uvicorn' not in sys.modules\n"
+    )
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+
+    assert done.returncode == 0, done.stderr
