@@ -70,6 +70,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="API key to call with; needed when the emulator accepts only some keys (serve --api-key). "
         "Default: a fresh random key, so the demo runs in a tenant of its own and touches no other data",
     )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long to wait for the emulator at --url to answer its health check (default 5)",
+    )
     parser.add_argument("--full", action="store_true", help="print request and answer bodies whole, not cut at 20 lines")
 
 
@@ -85,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     api_key = args.api_key or f"demo-{uuid.uuid4().hex[:12]}"
     if args.url:
         try:
-            wait_until_healthy(args.url, 5.0)
+            wait_until_healthy(args.url, max(0.0, args.wait))
         except StartupError as exc:
             print(f"{exc}\nStart one with `bankfeeds-mock serve`, or leave out --url to let the demo start its own.", file=sys.stderr)
             return 2
@@ -117,14 +124,19 @@ class Demo:
     def __init__(self, url: str, api_key: str, out: TextIO, *, full: bool = False) -> None:
         from codat_bankfeeds import CodatBankFeeds
         from codat_bankfeeds.models import shared
+        from codat_bankfeeds.utils import RetryConfig
 
         self.url, self.out, self.full = url.rstrip("/"), out, full
         self.recorder = Recorder()
         # One client carries the SDK's calls and the control API's, so both are recorded alike.
         self.http = httpx.Client(event_hooks={"response": [self.recorder.on_response]}, timeout=30.0)
         self.tenant = MockTenant(self.url, api_key, client=self.http)
+        # No retries: by default the SDK retries 5xx and 429 for up to an hour, and a demo should fail fast.
         self.sdk = CodatBankFeeds(
-            server_url=self.url, security=shared.Security(auth_header=self.tenant.auth_header), client=self.http
+            server_url=self.url,
+            security=shared.Security(auth_header=self.tenant.auth_header),
+            client=self.http,
+            retry_config=RetryConfig("none", retry_connection_errors=False),
         )
         self.number = 0
         self.shown = 0
@@ -185,8 +197,8 @@ class Demo:
     def run(self) -> int:
         from codat_bankfeeds.models import errors
 
-        self.say(f"Emulator {self.url}, API key {self.tenant.api_key!r} (a tenant of its own).")
-        self.say(f"Every call sends  Authorization: {self.tenant.auth_header}")
+        self.say(f"Emulator {self.url}, API key {self.tenant.api_key!r}; each API key is a tenant of its own.")
+        self.say(f"Every call sends the header  Authorization: {self.tenant.auth_header}")
         try:
             self.journey()
         except (errors.CodatBankFeedsError, ControlError, StepFailed, httpx.HTTPError) as exc:

@@ -63,7 +63,7 @@ def test_demo_needs_the_api_key_an_emulator_insists_on(capsys: pytest.CaptureFix
 
 
 def test_demo_without_an_emulator_at_url_says_how_to_start_one(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["demo", "--url", "http://127.0.0.1:9"])
+    code = main(["demo", "--url", "http://127.0.0.1:9", "--wait", "0"])
 
     assert code == 2
     assert "bankfeeds-mock serve" in capsys.readouterr().err
