@@ -163,9 +163,14 @@ def _open_in_qbo(tenant: Tenant, operation: PushOperation) -> None:
 
 def _release(account: SourceAccount, operation: PushOperation) -> None:
     """A push that did not complete wrote nothing: its ids and dates are free again."""
-    if account.waiting and account.waiting[-1] is operation:
+    index = next((i for i, op in enumerate(account.waiting) if op is operation), None)
+    if index is not None and index == len(account.waiting) - 1:
         # Nothing was accepted after it, so the balance it set is the one to take back.
         account.fields["balance"] = operation.balance_before
+    elif index is not None:
+        # The next push started from the balance this one set: should it fail too, the balance
+        # goes back to before both (pushes failing together are released oldest first).
+        account.waiting[index + 1].balance_before = operation.balance_before
     account.waiting = [op for op in account.waiting if op is not operation]
     account.known_ids.difference_update(txn.id for txn in operation.transactions)
     last = _last_written(account)

@@ -126,13 +126,18 @@ def mixed_requests(draw: DrawFn, today: date, json: SearchStrategy[Any] = JSON) 
 
     ``json`` is where junk values come from: pass STRICT_JSON for requests sent over HTTP.
     """
-    kind = draw(st.sampled_from(["valid", "one rule", "two rules", "junk"]))
+    kind = draw(st.sampled_from(["valid", "one rule", "two rules", "junk", "loose"]))
     if kind == "one rule":
         request: PushRequest = draw(qbo.breaking(draw(st.sampled_from(ENGINE_RULES)), today))
         return request
     state = draw(account_views(today))
-    if kind == "valid" and state.lowest(today) <= datetime.combine(today, time.max):
-        batch = draw(qbo.valid_batches(today, state))
+    if kind in ("valid", "loose") and state.lowest(today) <= datetime.combine(today, time.max):
+        batch = draw(qbo.valid_batches(today, state, max_size=qbo.MAX_BATCH if kind == "valid" else 12))
+        if kind == "loose":  # valid for every rule, with any value in the fields no rule reads
+            for item in batch:
+                for name in ("balance", "counterparty", "reference", "reconciled"):
+                    if draw(st.integers(0, 3)) == 3:
+                        item[name] = draw(json)
         return PushRequest(state, state.account_id, {"accountId": state.account_id, "transactions": batch})
     if kind == "two rules":
         names = qbo.breakable(today, state)

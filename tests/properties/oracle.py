@@ -206,3 +206,35 @@ def verdict(
         if key[:10] < floor:
             found.append(("FeedStartWindow", name))
     return found
+
+
+def shape_fault(transactions: object) -> bool:
+    """Whether a field no QBO rule reads departs from the documented BankTransaction shape.
+
+    Our OpenAPI document types ``balance`` as a number, ``counterparty`` and ``reference`` as a
+    string or null, ``reconciled`` as a boolean or null; the emulator refuses anything else under
+    the validatorName ``Schema``, beside the rules' own findings.
+    """
+    if not isinstance(transactions, list):
+        return False
+    for item in transactions:
+        if not isinstance(item, dict):
+            continue
+        if "balance" in item and not (isinstance(item["balance"], (int, float)) and not isinstance(item["balance"], bool)):
+            return True
+        for name in ("counterparty", "reference"):
+            if name in item and item[name] is not None and not isinstance(item[name], str):
+                return True
+        if "reconciled" in item and item["reconciled"] is not None and not isinstance(item["reconciled"], bool):
+            return True
+    return False
+
+
+def expected_names(
+    path_account_id: str, body_account_id: object, transactions: object, account: Account, today: str
+) -> set[str]:
+    """The validatorNames the emulator's answer lists: the rules' and, for a shape fault, Schema."""
+    names = {name for name, _ in verdict(path_account_id, body_account_id, transactions, account, today)}
+    if shape_fault(transactions):
+        names.add("Schema")
+    return names
