@@ -31,6 +31,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check mock_server contracts tests
 	$(BIN)/mypy
 
+## The property suite with many more examples (nightly): HYPOTHESIS_PROFILE=thorough, see tests/properties.
+test-thorough: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n 2 tests/properties
+
 ## schemathesis against a fresh emulator, every phase and check (ARGS="--base-url URL --api-key KEY" for another server).
 contract: $(DEV_STAMP)
 	$(BIN)/python -m contracts run $(ARGS)
