@@ -268,7 +268,7 @@ class EmulatorMachine(RuleBasedStateMachine):
         account = data.draw(st.sampled_from(model.accounts), label="account")
         today, state = self.today(model), account.state()
         path_account = account.id
-        if kind == "valid" and state.accepts_writes and "ChronologicalOrder" in qbo.breakable(today, state):
+        if kind == "valid" and state.accepts_writes and qbo.accepts_date(state.lowest(today), today, state):
             batch = data.draw(qbo.valid_batches(today, state, max_size=8), label="batch")
             body: Any = {"accountId": account.id, "transactions": batch}
         elif kind == "one rule":
@@ -422,12 +422,13 @@ class EmulatorMachine(RuleBasedStateMachine):
         assert all(k is not None for k in keys)
         assert keys == sorted(keys), "the feed is chronological"  # type: ignore[type-var]
         # The feed is the transactions of successful pushes, whole and in order; it only grows.
+        # (Only successful ones are looked for: a failed push's ids are free again, and a later
+        # push may carry them.)
         pulled: list[str] = []
         position = 0
         for push in account.pushes:
             size = len(push.transactions)
-            if ids[position : position + size] == [str(t["id"]) for t in push.transactions]:
-                assert push.status == "Success", f"push {push.key} ({push.status}) reached the feed"
+            if push.status == "Success" and ids[position : position + size] == [str(t["id"]) for t in push.transactions]:
                 for item, answered in zip(push.transactions, feed[position : position + size], strict=True):
                     assert (answered["date"], answered["amount"]) == (item["date"], item["amount"])
                     assert oracle.local_key(item["date"])[:10] <= push.requested.date().isoformat(), "future-dated"  # type: ignore[index]
@@ -449,5 +450,5 @@ class EmulatorMachine(RuleBasedStateMachine):
                 assert feed.status_code == 404
 
 
-EmulatorMachine.TestCase.settings = settings(max_examples=examples(15), stateful_step_count=40)
+EmulatorMachine.TestCase.settings = settings(max_examples=examples(25), stateful_step_count=40)
 TestEmulatorAgainstTheModel = EmulatorMachine.TestCase
