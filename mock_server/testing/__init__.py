@@ -1,8 +1,12 @@
-"""Test helpers for integrators: Hypothesis strategies for what a client writes to QBO bank feeds.
+"""Test helpers for integrators.
 
-``from mock_server.testing import strategies`` needs the ``testing`` extra
-(``pip install 'bankfeeds-mock[testing]'``), which brings Hypothesis. See
-:mod:`mock_server.testing.strategies`.
+- :mod:`mock_server.testing.client`: one tenant of a running emulator, driven over HTTP
+  (what the ``bankfeeds_mock`` fixture of :mod:`mock_server.testing.pytest_plugin` hands a test).
+- :mod:`mock_server.testing.strategies`: Hypothesis strategies for what a client writes to QBO
+  bank feeds; it needs the ``testing`` extra (``pip install 'bankfeeds-mock[testing]'``).
+
+Nothing is imported here, so that importing the package (as the pytest plugin does) stays cheap
+and needs no Hypothesis.
 """
 
 from __future__ import annotations
