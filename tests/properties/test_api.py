@@ -54,8 +54,9 @@ def test_a_request_breaking_one_rule_is_refused_with_that_validatorName_and_chan
     today = data.draw(days(), label="today")
     now = data.draw(moments(today), label="now")
     request = data.draw(qbo.breaking(rule, today), label="request")
+    account_body = data.draw(qbo.source_accounts(), label="source account")
     with emulator() as api:
-        where = realize(api, request.account, now, data.draw(qbo.source_accounts(), label="source account"))
+        where = realize(api, request.account, now, account_body)
         before = api.snapshot()
         connection_id = where.connection_id if request.connection_exists else str(uuid.uuid4())
 
@@ -77,8 +78,9 @@ def test_a_valid_batch_is_accepted_and_reaches_the_feed_once_after_a_poll(data: 
     now = data.draw(moments(today), label="now")
     state = data.draw(qbo.account_states(today), label="account")
     body = data.draw(qbo.bodies(today, state), label="body")
+    account_body = data.draw(qbo.source_accounts(), label="source account")
     with emulator() as api:
-        where = realize(api, state, now, data.draw(qbo.source_accounts(), label="source account"))
+        where = realize(api, state, now, account_body)
         api.poll()  # the history realize() wrote is in QBO already
         feed_before = api.feed(where.company_id, state.account_id)
 
@@ -103,8 +105,9 @@ def test_the_api_answers_the_oracle_verdict_and_a_refusal_changes_nothing(data: 
     expected = {name for name, _ in oracle_verdict(request, today)}
     if oracle.shape_fault(request.transactions):
         expected.add("Schema")
+    account_body = data.draw(qbo.source_accounts(), label="source account")
     with emulator() as api:
-        where = realize(api, request.account, now, data.draw(qbo.source_accounts(), label="source account"))
+        where = realize(api, request.account, now, account_body)
         before = api.snapshot()
 
         response = api.push(where.company_id, where.connection_id, request.path_account_id, request.body)
