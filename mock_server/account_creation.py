@@ -15,7 +15,7 @@ from typing import Any
 from mock_server.chart import check_new_account, open_qbo_company, reserve_account
 from mock_server.errors import RuleRejected
 from mock_server.model import BANK_ACCOUNTS, PENDING, PushOperation, QboCompany
-from mock_server.pushes import complete_due
+from mock_server.pushes import start
 from mock_server.tenant import Tenant
 
 
@@ -70,8 +70,4 @@ def create_bank_account(
         data_type=BANK_ACCOUNTS,
         created_account=account,
     )
-    company.push_operations[operation.key] = operation
-    deadline = now + timedelta(minutes=timeout_minutes) if timeout_minutes is not None else operation.due
-    tenant.schedule_push(operation, min(operation.due, deadline))
-    complete_due(tenant, now)
-    return operation
+    return start(tenant, operation, now)

@@ -80,8 +80,13 @@ def create_bank_transactions(
         transactions=accepted,
         balance_before=balance_before,
     )
-    company.push_operations[operation.key] = operation
     account.waiting.append(operation)
+    return start(tenant, operation, now)
+
+
+def start(tenant: Tenant, operation: PushOperation, now: datetime) -> PushOperation:
+    """Register a new Pending push with its company and the clock's schedule (any data type)."""
+    tenant.company(operation.company_id).push_operations[operation.key] = operation
     tenant.schedule_push(operation, min(operation.due, _deadline(operation) or operation.due))
     complete_due(tenant, now)
     return operation

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from mock_server import views
 from mock_server.clock import VirtualClock, to_utc
 from mock_server.ids import IdFactory
 from mock_server.model import (
@@ -205,21 +206,10 @@ def _export_account(account: SourceAccount) -> dict[str, Any]:
         "modified": instant(account.modified),
         "lastPolledAt": _maybe(account.last_polled_at),
         "feed": [
-            {"polledAt": instant(chunk.polled_at), "transactions": [_export_txn(t) for t in chunk.transactions]}
+            {"polledAt": instant(chunk.polled_at), "transactions": [views.transaction(t) for t in chunk.transactions]}
             for chunk in account.feed
         ],
         "waiting": [operation.key for operation in account.waiting],
-    }
-
-
-def _export_txn(txn: Txn) -> dict[str, Any]:
-    return {
-        "id": txn.id,
-        "date": txn.date,
-        "description": txn.description,
-        "amount": txn.amount,
-        "balance": txn.balance,
-        "transactionType": txn.transaction_type,
     }
 
 
@@ -238,7 +228,7 @@ def _export_push(operation: PushOperation) -> dict[str, Any]:
         "violations": [
             {"validatorName": v.validator_name, "itemId": v.item_id, "message": v.message} for v in operation.violations
         ],
-        "transactions": [_export_txn(t) for t in operation.transactions],
+        "transactions": [views.transaction(t) for t in operation.transactions],
         "balanceBefore": operation.balance_before,
         "createdAccount": _export_target(operation.created_account) if operation.created_account is not None else None,
     }

@@ -43,7 +43,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from mock_server.rules import HISTORY_DAYS, MAX_BATCH
+from mock_server.rules import HISTORY_DAYS, MAX_BATCH, TRANSACTION_TYPES, VALIDATOR_NAMES
 
 __all__ = [
     "HISTORY_DAYS",
@@ -70,24 +70,7 @@ __all__ = [
 
 #: Every ``validatorName`` of the rule book, in its order. The first two are answered 404 (the path
 #: names no such connection or account) before the batch is looked at; the rest 400.
-RULES: tuple[str, ...] = (
-    "ConnectionNotFound",
-    "AccountNotFound",
-    "AccountNotConnected",
-    "SingleAccountPerRequest",
-    "BatchSize",
-    "RequiredField",
-    "TransactionType",
-    "DateFormat",
-    "DuplicateTransactionId",
-    "ChronologicalOrder",
-    "FutureDate",
-    "OlderThanLatest",
-    "FeedStartWindow",
-)
-
-#: The transaction types QBO takes (``transactionType`` may also be absent or null).
-TRANSACTION_TYPES: tuple[str, ...] = ("Credit", "Debit", "Unknown")
+RULES: tuple[str, ...] = ("ConnectionNotFound", "AccountNotFound", *VALIDATOR_NAMES)
 
 Json = dict[str, Any]
 
