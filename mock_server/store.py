@@ -13,6 +13,7 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._tenants: dict[str, Tenant] = {}
+        self._resets: dict[str, int] = {}
 
     def tenant(self, key: str) -> Tenant:
         """The tenant of this API key, created empty on first use."""
@@ -22,8 +23,13 @@ class Store:
         return tenant
 
     def reset(self, key: str) -> Tenant:
-        """Forget everything of one tenant (its clock starts again as configured)."""
-        tenant = self._tenants[key] = Tenant.create(key, self.settings)
+        """Forget everything of one tenant (its clock starts again as configured).
+
+        Its ids come from a new stream: under --seed the same as on every run, but never one the
+        tenant already handed out before the reset, which a client may still hold.
+        """
+        generation = self._resets[key] = self._resets.get(key, 0) + 1
+        tenant = self._tenants[key] = Tenant.create(key, self.settings, generation)
         return tenant
 
     def install(self, tenant: Tenant) -> None:

@@ -62,9 +62,11 @@ class Tenant:
     syncing: list[ManagedSync] = field(default_factory=list)
 
     @classmethod
-    def create(cls, key: str, settings: Settings) -> Tenant:
+    def create(cls, key: str, settings: Settings, generation: int = 0) -> Tenant:
+        """An empty tenant; ``generation`` counts its resets, so each one draws ids afresh."""
         clock = VirtualClock(settings.clock)
-        tenant = cls(key, settings, clock, IdFactory(settings.seed, key))
+        stream = key if generation == 0 else f"{key}#reset-{generation}"
+        tenant = cls(key, settings, clock, IdFactory(settings.seed, stream))
         tenant.schedule_polls(clock.now())
         return tenant
 

@@ -67,3 +67,12 @@ def test_reset_forgets_only_this_tenant(client: TestClient) -> None:
 
     assert client.get("/companies").json()["totalResults"] == 0
     assert client.get("/companies", headers=auth_header("other")).json()["totalResults"] == 1
+
+
+def test_a_reset_tenant_never_hands_out_an_id_it_gave_before(client: TestClient) -> None:
+    before = client.post("/companies", json={"name": "First"}).json()["id"]
+
+    client.post("/_mock/reset")
+    after = client.post("/companies", json={"name": "Second"}).json()["id"]
+
+    assert after != before
