@@ -34,12 +34,16 @@ so a caller sees all that is wrong with a batch at once. The cost is linear in t
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 from typing import TypeGuard
+
+import jsonschema_rs
 
 __all__ = [
     "HISTORY_DAYS",
@@ -347,6 +351,63 @@ def _batch_level(
 # The rules
 
 
+# The common case, a valid batch, judged with whole-batch operations: the item shapes by a
+# compiled JSON Schema (Rust), the rest by set and C-level comparisons over the batch. It only
+# ever answers "valid" for a batch the full walk below would accept (its date syntax is a subset
+# of parse_local's, every other test is the same rule); anything else takes the full walk, which
+# names each violation. A 1000-item batch costs about half the walk.
+_CLEARLY_VALID = jsonschema_rs.Draft202012Validator(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "date", "description", "amount"],
+            "properties": {
+                "id": {"type": "string", "minLength": 1},
+                "date": {
+                    "type": "string",
+                    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?$",
+                },
+                "description": {"type": "string", "minLength": 1},
+                "amount": {"type": "number"},
+                "transactionType": {"enum": [*sorted(TRANSACTION_TYPES), None]},
+            },
+        },
+    }
+)
+
+
+def _clearly_valid(
+    path_account_id: str,
+    body_account_id: object,
+    transactions: object,
+    account: AccountView,
+    today: date,
+    floor: date,
+) -> bool:
+    if body_account_id != path_account_id or account.status != "connected" or not account.writable:
+        return False
+    if not isinstance(transactions, list) or not 1 <= len(transactions) <= MAX_BATCH:
+        return False
+    if not _CLEARLY_VALID.is_valid(transactions):
+        return False
+    try:
+        moments = [_fromisoformat(item["date"]) for item in transactions]
+    except ValueError:  # 2026-02-30 and the like: DateFormat, named by the walk
+        return False
+    ids = [item["id"] for item in transactions]
+    known = account.known_ids
+    first, last = moments[0], moments[-1]
+    return (
+        len(set(ids)) == len(ids)
+        and not any(map(known.__contains__, ids))
+        and all(map(operator.le, moments, islice(moments, 1, None)))
+        and last.date() <= today
+        and first.date() >= floor
+        and (account.latest is None or first >= account.latest)
+    )
+
+
 def check_batch(
     path_account_id: str,
     body_account_id: object,
@@ -360,14 +421,16 @@ def check_batch(
     UTC date. Never raises on malformed input: a wrong shape is reported as a violation.
     Batch-level violations come first, then each item's, in array order.
     """
-    out = _batch_level(path_account_id, body_account_id, transactions, account)
-    if not isinstance(transactions, list):
-        return out
-
     today = _today(now)
     earliest = today - timedelta(days=HISTORY_DAYS)
     feed_start = account.feed_start_date
     floor = earliest if feed_start is None or feed_start < earliest else feed_start
+    if _clearly_valid(path_account_id, body_account_id, transactions, account, today, floor):
+        return []
+    out = _batch_level(path_account_id, body_account_id, transactions, account)
+    if not isinstance(transactions, list):
+        return out
+
     latest = account.latest
     known = account.known_ids
     seen: dict[str, int] = {}
