@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    routes = [*control.routes, *api.routes, *ui.routes, *(extra_routes or [])]
+    # Routes are tried in order: the public API, where the traffic is, comes first.
+    routes = [*api.routes, *control.routes, *ui.routes, *(extra_routes or [])]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes)],

@@ -22,8 +22,9 @@ from mock_server.clock import format_utc
 
 #: Entries kept per tenant; older ones are dropped first.
 CAPACITY = 1000
-#: Bytes of each request and response body kept per entry.
-BODY_LIMIT = 16 * 1024
+#: Bytes of each request and response body kept per entry: 1000 entries of two bodies stay
+#: within 16 MB, whatever the batches.
+BODY_LIMIT = 8 * 1024
 
 # Headers a journal printed in a CI log should not leak.
 _SECRET_HEADERS = frozenset({b"authorization", b"cookie", b"set-cookie"})

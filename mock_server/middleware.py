@@ -13,7 +13,6 @@ import asyncio
 import random
 import re
 import time
-import uuid
 from collections.abc import Sequence
 
 from starlette.requests import Request
@@ -43,6 +42,9 @@ class DevKit:
         self._journals: dict[str, Journal] = {}
         self._faults: dict[str, FaultPlan] = {}
         self._correlation: dict[str, IdFactory] = {}
+        # Correlation ids need to be unique, not secret: a seeded PRNG spares a system call
+        # (uuid4 reads os.urandom) on every request.
+        self._unseeded = random.Random()
 
     def journal(self, key: str) -> Journal:
         journal = self._journals.get(key)
@@ -69,7 +71,7 @@ class DevKit:
 
     def correlation_id(self, key: str | None) -> str:
         if self.seed is None:
-            return uuid.uuid4().hex
+            return f"{self._unseeded.getrandbits(128):032x}"
         ids = self._correlation.get(key or "")
         if ids is None:
             ids = self._correlation[key or ""] = IdFactory(self.seed, f"{key or ''}:correlation")
