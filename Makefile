@@ -28,7 +28,7 @@ test: $(DEV_STAMP) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check mock_server contracts tests
+	$(BIN)/ruff check mock_server contracts tests benchmarks
 	$(BIN)/mypy
 
 ## The property suite with many more examples (nightly): HYPOTHESIS_PROFILE=thorough, see tests/properties.

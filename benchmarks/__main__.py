@@ -15,7 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -97,7 +97,7 @@ def linked_account(port: int) -> str:
         return f"/companies/{company}/connections/{connection}/push/bankAccounts/acc-1/bankTransactions"
 
 
-def batches(path: str, template: bytes) -> object:
+def batches(path: str, template: bytes) -> Callable[[int], bytes]:
     headers = {**AUTH, "Content-Type": "application/json"}
 
     def make(number: int) -> bytes:
