@@ -12,6 +12,7 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -76,16 +77,24 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+@lru_cache(maxsize=1024)
+def _decoded(encoded: str) -> str | None:
+    # A client sends the same header on every call: decode each distinct one once.
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
 def api_key(request: Request, settings: Settings) -> str:
     """The API key from ``Authorization: Basic <base64 key>``, or Unauthorized."""
     header = request.headers.get("authorization", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         raise Unauthorized("Unauthorized: send 'Authorization: Basic <base64 of your API key>'.")
-    try:
-        key = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise Unauthorized("Unauthorized: the Authorization header is not valid base64.") from None
+    key = _decoded(encoded.strip())
+    if key is None:
+        raise Unauthorized("Unauthorized: the Authorization header is not valid base64.")
     if not key or (settings.api_keys and key not in settings.api_keys):
         raise Unauthorized("Unauthorized: unknown API key.")
     return key
@@ -129,7 +138,14 @@ def check_query(request: Request) -> None:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where the caller reached us (for linkUrl and redirect), read straight from the scope:
+    Starlette's ``request.base_url`` builds and parses a URL object on every request."""
+    scope = request.scope
+    host = request.headers.get("host")
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else "localhost"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
 
 
 async def raw_body(request: Request) -> bytes:
