@@ -14,7 +14,8 @@ class Settings:
     port: int = 8080
     #: Makes every generated id, credential and OTP reproducible (per tenant).
     seed: int | None = None
-    #: Freeze each tenant's virtual clock at this instant; None follows real time.
+    #: Freeze each tenant's virtual clock at this instant (a datetime, or an ISO 8601 string);
+    #: None follows real time.
     clock: datetime | None = None
     #: QBO pulls waiting transactions every N seconds of virtual time; 0 = only on demand.
     poll_interval: float = 60.0
@@ -30,3 +31,19 @@ class Settings:
     background_ticks: bool = True
     #: Scenario files loaded into tenants at start.
     fixtures: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        # Settings come from code as well as from the CLI: a wrong value fails here, at once,
+        # rather than as a 500 on the first request.
+        clock: object = self.clock
+        if isinstance(clock, str):
+            try:
+                clock = datetime.fromisoformat(clock.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"Settings.clock is not an ISO 8601 date-time: {self.clock!r}") from None
+            object.__setattr__(self, "clock", clock)
+        elif clock is not None and not isinstance(clock, datetime):
+            raise TypeError(f"Settings.clock must be a datetime or an ISO 8601 string, not {type(clock).__name__}")
+        for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"Settings.{name} cannot be negative")

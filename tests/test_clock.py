@@ -74,3 +74,4 @@ def test_naive_instants_are_utc_and_formatting_is_codats() -> None:
 
     assert to_utc(naive) == START
     assert format_utc(START + timedelta(microseconds=123456)) == "2026-03-18T09:00:00.123Z"
+

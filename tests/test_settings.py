@@ -1,0 +1,25 @@
+"""Settings built in code fail at once on a wrong value, as the CLI does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from mock_server import Settings
+
+
+def test_the_clock_may_be_given_as_an_iso_string() -> None:
+    assert Settings(clock="2026-03-18T09:00:00Z").clock == datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("clock", ["yesterday", 1_800_000_000])
+def test_a_clock_that_is_not_an_instant_is_refused(clock: object) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        Settings(clock=clock)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["poll_interval", "push_delay", "disconnect_lag_days"])
+def test_negative_durations_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        Settings(**{name: -1})  # type: ignore[arg-type]
