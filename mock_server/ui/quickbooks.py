@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server.errors import ApiError, BadRequest, Unauthorized
-from mock_server.model import Connection, SourceAccount
+from mock_server.model import PENDING, Connection, SourceAccount
 from mock_server.pushes import waiting_count
 from mock_server.qbo import LinkRequest, disconnect, find_credentials, link, poll
 from mock_server.rules import HISTORY_DAYS
@@ -129,6 +129,8 @@ async def bank_transactions(request: Request, v: Visit) -> Response:
                     "account": account,
                     "rows": feed_rows(account),
                     "pending": waiting_count(account),
+                    # Transactions of pushes still Pending at Codat: Update cannot pull them yet.
+                    "writing": sum(len(op.transactions) for op in account.waiting if op.status == PENDING),
                     "choice": v.memory.choices.get((connection.id, account.id)),
                 }
             )

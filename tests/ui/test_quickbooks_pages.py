@@ -143,3 +143,21 @@ def test_an_unknown_company_feed_page_is_an_html_404(browser: Browser) -> None:
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "No company was found with ID nope" in visible_text(page.text)
+
+
+def test_transactions_still_pending_at_codat_are_told_apart_with_a_hint(
+    client: TestClient, browser: Browser, world: World, link_url: str
+) -> None:
+    username, password = browser.get_credentials(link_url)
+    browser.sign_in()
+    _connect(browser, username, password)
+    company = _company_of(link_url)
+    connection = client.get(f"/companies/{company}/connections").json()["results"][0]["id"]
+    world.push(company, connection, "acc-1", [txn("t1", "2026-03-17T08:00:00", 25.0, 125.0)])
+
+    pending = visible_text(browser.get(f"/ui/qbo/companies/{company}").text)
+    client.post("/_mock/clock/advance", json={"seconds": 5})
+    ready = visible_text(browser.get(f"/ui/qbo/companies/{company}").text)
+
+    assert "Waiting for Update 1 1 still Pending at Codat" in pending and "Dashboard" in pending
+    assert "Waiting for Update 1" in ready and "still Pending at Codat" not in ready
