@@ -9,7 +9,7 @@ refuse is refused at once, with every reason (:func:`mock_server.chart.check_new
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mock_server.chart import check_new_account, open_qbo_company, reserve_account
@@ -58,16 +58,14 @@ def create_bank_account(
         created=now,
         nominal_code=body.get("nominalCode"),
     )
-    operation = PushOperation(
-        key=tenant.ids.uuid(),
-        company_id=company.id,
-        connection_id=connection_id,
-        account_id=account.id,
-        requested=now,
-        due=now + timedelta(seconds=tenant.settings.push_delay),
-        timeout_minutes=timeout_minutes,
+    return start(
+        tenant,
+        company.id,
+        connection_id,
+        account.id,
+        timeout_minutes,
+        now,
         transactions=[],
         data_type=BANK_ACCOUNTS,
         created_account=account,
     )
-    return start(tenant, operation, now)

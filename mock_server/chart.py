@@ -62,29 +62,21 @@ def open_qbo_company(rng: random.Random, name: str, now: datetime) -> QboCompany
     for account_name, account_type in [_STARTER_ACCOUNTS[0], *rng.sample(_STARTER_ACCOUNTS[1:], count - 1)]:
         open_account(
             qbo,
-            name=account_name,
-            account_type=account_type,
-            account_number=str(rng.randrange(10**7, 10**8)),
-            currency=qbo.base_currency,
-            balance=round(rng.uniform(250, 50_000), 2),
-            created=now,
+            reserve_account(
+                qbo,
+                account_name,
+                account_type,
+                str(rng.randrange(10**7, 10**8)),
+                qbo.base_currency,
+                round(rng.uniform(250, 50_000), 2),
+                now,
+            ),
         )
     return qbo
 
 
-def open_account(
-    qbo: QboCompany,
-    *,
-    name: str,
-    account_type: str,
-    account_number: str | None,
-    currency: str,
-    balance: float,
-    created: datetime,
-    nominal_code: str | None = None,
-) -> TargetAccount:
-    """Add an account to the chart under QBO's next id."""
-    account = reserve_account(qbo, name, account_type, account_number, currency, balance, created, nominal_code)
+def open_account(qbo: QboCompany, account: TargetAccount) -> TargetAccount:
+    """Put an account made by :func:`reserve_account` in the chart."""
     qbo.chart[account.id] = account
     return account
 
@@ -285,12 +277,15 @@ def land_feed(company: Company, qbo: QboCompany, account: SourceAccount, target_
     balance = account.balance
     target = open_account(
         qbo,
-        name=_free_name(qbo, str(account.fields.get("accountName") or account.id)),
-        account_type="Credit" if source_type in _CREDIT_SOURCE_TYPES else "Debit",
-        account_number=account.fields.get("accountNumber"),
-        currency=str(account.fields.get("currency") or qbo.base_currency),
-        balance=0.0 if balance is None else balance,
-        created=now,
+        reserve_account(
+            qbo,
+            _free_name(qbo, str(account.fields.get("accountName") or account.id)),
+            "Credit" if source_type in _CREDIT_SOURCE_TYPES else "Debit",
+            account.fields.get("accountNumber"),
+            str(account.fields.get("currency") or qbo.base_currency),
+            0.0 if balance is None else balance,
+            now,
+        ),
     )
     account.target_account_id = target.id
     return target

@@ -69,24 +69,44 @@ def create_bank_transactions(
     account.known_ids.update(txn.id for txn in accepted)
     account.latest = parse_local(accepted[-1].date)
     account.modified = now
-    operation = PushOperation(
-        key=tenant.ids.uuid(),
-        company_id=company.id,
-        connection_id=connection_id,
-        account_id=account.id,
-        requested=now,
-        due=now + timedelta(seconds=tenant.settings.push_delay),
-        timeout_minutes=timeout_minutes,
+    operation = start(
+        tenant,
+        company.id,
+        connection_id,
+        account.id,
+        timeout_minutes,
+        now,
         transactions=accepted,
         balance_before=balance_before,
     )
     account.waiting.append(operation)
-    return start(tenant, operation, now)
+    return operation
 
 
-def start(tenant: Tenant, operation: PushOperation, now: datetime) -> PushOperation:
-    """Register a new Pending push with its company and the clock's schedule (any data type)."""
-    tenant.company(operation.company_id).push_operations[operation.key] = operation
+def start(
+    tenant: Tenant,
+    company_id: str,
+    connection_id: str,
+    account_id: str,
+    timeout_minutes: int | None,
+    now: datetime,
+    **details: Any,
+) -> PushOperation:
+    """A new Pending push of any data type, registered with its company and the clock's schedule.
+
+    ``details`` are the PushOperation fields particular to its data type.
+    """
+    operation = PushOperation(
+        key=tenant.ids.uuid(),
+        company_id=company_id,
+        connection_id=connection_id,
+        account_id=account_id,
+        requested=now,
+        due=now + timedelta(seconds=tenant.settings.push_delay),
+        timeout_minutes=timeout_minutes,
+        **details,
+    )
+    tenant.company(company_id).push_operations[operation.key] = operation
     tenant.schedule_push(operation, min(operation.due, _deadline(operation) or operation.due))
     complete_due(tenant, now)
     return operation
