@@ -15,7 +15,7 @@ from typing import Any
 from mock_server.chart import check_new_account, open_qbo_company, reserve_account
 from mock_server.errors import RuleRejected
 from mock_server.model import BANK_ACCOUNTS, PENDING, PushOperation, QboCompany
-from mock_server.pushes import start
+from mock_server.pushes import complete_due, start
 from mock_server.tenant import Tenant
 
 
@@ -58,7 +58,7 @@ def create_bank_account(
         created=now,
         nominal_code=body.get("nominalCode"),
     )
-    return start(
+    operation = start(
         tenant,
         company.id,
         connection_id,
@@ -69,3 +69,5 @@ def create_bank_account(
         data_type=BANK_ACCOUNTS,
         created_account=account,
     )
+    complete_due(tenant, now)
+    return operation

@@ -80,6 +80,7 @@ def create_bank_transactions(
         balance_before=balance_before,
     )
     account.waiting.append(operation)
+    complete_due(tenant, now)  # a zero delay or timeout ends it now, with the account's books straight
     return operation
 
 
@@ -94,7 +95,8 @@ def start(
 ) -> PushOperation:
     """A new Pending push of any data type, registered with its company and the clock's schedule.
 
-    ``details`` are the PushOperation fields particular to its data type.
+    ``details`` are the PushOperation fields particular to its data type. The caller settles
+    (:func:`complete_due`) once its own bookkeeping is done: a push may end at once.
     """
     operation = PushOperation(
         key=tenant.ids.uuid(),
@@ -108,7 +110,6 @@ def start(
     )
     tenant.company(company_id).push_operations[operation.key] = operation
     tenant.schedule_push(operation, min(operation.due, _deadline(operation) or operation.due))
-    complete_due(tenant, now)
     return operation
 
 
