@@ -23,7 +23,7 @@ import httpx
 import orjson
 
 from benchmarks.load import Result, request_bytes, run
-from mock_server.rules import AccountView, check_batch
+from mock_server.core.rules import AccountView, check_batch
 
 # The emulator runs as a user starts it (real-time clock, default push delay and polling), so
 # the batches are dated today, at midnight: always in QBO's window and never in the future.

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mock_server.app import create_app
+from mock_server.http.app import create_app
 from mock_server.settings import Settings
 
 if TYPE_CHECKING:
-    from mock_server.server import BankFeedsMock
+    from mock_server.devkit.server import BankFeedsMock
 
 __all__ = ["BankFeedsMock", "Settings", "create_app"]
 
@@ -25,7 +25,7 @@ def __getattr__(name: str) -> Any:
     # BankFeedsMock brings httpx (and, where click and rich are installed, httpx's own command
     # line): the server process has no use for them, so they load on first use only.
     if name == "BankFeedsMock":
-        from mock_server.server import BankFeedsMock
+        from mock_server.devkit.server import BankFeedsMock
 
         return BankFeedsMock
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from mock_server.clock import to_utc
+from mock_server.core.clock import to_utc
 from mock_server.settings import Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
@@ -69,9 +69,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mock_server.app import create_app
+    from mock_server.devkit.scenario_text import ScenarioError
+    from mock_server.http.app import create_app
     from mock_server.logs import logging_config
-    from mock_server.scenario_text import ScenarioError
 
     settings = settings_from(args)
     try:
@@ -104,7 +104,7 @@ def configure_wait(parser: argparse.ArgumentParser) -> None:
 
 
 def wait(args: argparse.Namespace) -> int:
-    from mock_server.server import StartupError, wait_until_healthy
+    from mock_server.devkit.server import StartupError, wait_until_healthy
 
     try:
         wait_until_healthy(args.url, args.timeout)
@@ -116,13 +116,13 @@ def wait(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from mock_server import demo
+    from mock_server.devkit import demo
 
     return demo.run(args)
 
 
 def _configure_demo(parser: argparse.ArgumentParser) -> None:
-    from mock_server import demo
+    from mock_server.devkit import demo
 
     demo.configure(parser)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +33,9 @@ class Settings:
     background_ticks: bool = True
     #: Scenario files loaded into tenants at start.
     fixtures: tuple[str, ...] = field(default_factory=tuple)
+    #: Real time, in Unix seconds: the one place the emulator reads it. The core never does; it is
+    #: handed this source (tests hand it a fake one).
+    time_source: Callable[[], float] = field(default=time.time, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Settings come from code as well as from the CLI: a wrong value fails here, at once,

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from contracts.responses import ResponseChecker
 from mock_server import Settings, create_app
-from mock_server.schemas import load
+from mock_server.http.schemas import load
 
 # A fixed Wednesday morning; tests that need another instant set their own clock.
 NOW = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from mock_server.clock import format_utc, to_utc
+from mock_server.core.clock import format_utc, to_utc
 
 #: Days of history QBO lets the SMB user ask for; the default feed start date goes that far back.
 HISTORY_DAYS = 7

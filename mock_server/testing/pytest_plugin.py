@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from mock_server.server import BankFeedsMock
+    from mock_server.devkit.server import BankFeedsMock
     from mock_server.testing.client import MockTenant
 
 CLOCK_OPTION = "--bankfeeds-mock-clock"
@@ -77,7 +77,7 @@ def clock_from(config: pytest.Config) -> datetime | None:
     text = _option(config, CLOCK_OPTION)
     if text is None:
         return None
-    from mock_server.clock import to_utc
+    from mock_server.core.clock import to_utc
 
     try:
         return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
@@ -122,7 +122,7 @@ def scenario_file(marker: pytest.Mark, request: pytest.FixtureRequest) -> Path:
 @pytest.fixture(scope="session")
 def bankfeeds_mock_server(pytestconfig: pytest.Config) -> Iterator[BankFeedsMock]:
     """The emulator every ``bankfeeds_mock`` of this session (or xdist worker) talks to."""
-    from mock_server.server import BankFeedsMock
+    from mock_server.devkit.server import BankFeedsMock
     from mock_server.settings import Settings
 
     defaults = Settings()

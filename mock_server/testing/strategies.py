@@ -43,7 +43,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from mock_server.rules import HISTORY_DAYS, MAX_BATCH, TRANSACTION_TYPES, VALIDATOR_NAMES
+from mock_server.core.rules import HISTORY_DAYS, MAX_BATCH, TRANSACTION_TYPES, VALIDATOR_NAMES
 
 __all__ = [
     "HISTORY_DAYS",

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mock_server import views
-from mock_server.pushes import waiting_count
-from mock_server.qbo import settle
+from mock_server.core.pushes import waiting_count
+from mock_server.core.qbo import settle
+from mock_server.http import views
 from mock_server.ui.shell import (
     PageError,
     Visit,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from mock_server.model import PENDING, SUCCESS, SourceAccount
+from mock_server.core.model import PENDING, SUCCESS, SourceAccount
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mock_server.model import Company, Connection, CredentialSet
-from mock_server.qbo import settle
-from mock_server.tenant import Tenant
+from mock_server.core.model import Company, Connection, CredentialSet
+from mock_server.core.qbo import settle
+from mock_server.core.tenant import Tenant
 from mock_server.ui.memory import TenantMemory
 from mock_server.ui.shell import form_fields, memory_of, page, redirect, render, store_of, text
 

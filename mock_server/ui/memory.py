@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from mock_server.model import Connection, CredentialSet
-from mock_server.tenant import Tenant
+from mock_server.core.model import Connection, CredentialSet
+from mock_server.core.tenant import Tenant
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mock_server.errors import ApiError, BadRequest, Unauthorized
-from mock_server.model import PENDING, Connection, SourceAccount
-from mock_server.pushes import waiting_count
-from mock_server.qbo import LinkRequest, disconnect, find_credentials, link, poll
-from mock_server.rules import HISTORY_DAYS
+from mock_server.core.errors import ApiError, BadRequest, Unauthorized
+from mock_server.core.model import PENDING, Connection, SourceAccount
+from mock_server.core.pushes import waiting_count
+from mock_server.core.qbo import LinkRequest, disconnect, find_credentials, link, poll
+from mock_server.core.rules import HISTORY_DAYS
 from mock_server.ui.feed import feed_rows
 from mock_server.ui.memory import QboChoice
 from mock_server.ui.shell import Visit, redirect, render, signed_in_action, signed_in_page, text

@@ -23,11 +23,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from mock_server.clock import format_utc
-from mock_server.errors import ApiError
-from mock_server.qbo import settle
-from mock_server.store import Store
-from mock_server.tenant import Tenant
+from mock_server.core.clock import format_utc
+from mock_server.core.errors import ApiError
+from mock_server.core.qbo import settle
+from mock_server.core.store import Store
+from mock_server.core.tenant import Tenant
 from mock_server.ui.memory import TenantMemory, UiMemory
 
 HERE = Path(__file__).parent

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server import BankFeedsMock, Settings
-from mock_server.faults import FaultPlan
+from mock_server.devkit.faults import FaultPlan
 from tests.support import NOW, World, make_client, txn
 
 

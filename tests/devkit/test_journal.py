@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mock_server.journal import Body, BodyTap, Entry, Filter, Journal
+from mock_server.devkit.journal import Body, BodyTap, Entry, Filter, Journal
 from tests.support import World, make_client, txn
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_server import BankFeedsMock, Settings
-from mock_server.server import StartupError
+from mock_server.devkit.server import StartupError
 from tests.support import NOW, auth_header
 
 

@@ -1,6 +1,6 @@
 """A reference model of the QBO rule book, as plain as it can be written.
 
-Deliberately independent of ``mock_server.rules``: no regular expression, no datetime parsing.
+Deliberately independent of ``mock_server.core.rules``: no regular expression, no datetime parsing.
 Dates are read by slicing strings and compared as strings: a local date-time becomes the key
 ``YYYY-MM-DDTHH:MM:SS.ffffff`` (the zone offset dropped, a date alone at 00:00:00), and such keys
 sort the way the date-times do. Every check walks the batch with a plain loop.

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mock_server import Settings
-from mock_server.server import BankFeedsMock
+from mock_server.devkit.server import BankFeedsMock
 from tests.properties import oracle
 from tests.properties.budget import examples
 from tests.support import auth_header, checker

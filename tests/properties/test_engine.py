@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mock_server import rules
+from mock_server.core import rules
 from mock_server.testing import strategies as qbo
 from mock_server.testing.strategies import AccountState, PushRequest
 from tests.properties import oracle

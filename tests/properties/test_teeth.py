@@ -1,6 +1,6 @@
 """The property suite has teeth: break the engine on purpose and the properties fail.
 
-Each test monkeypatches ``mock_server.rules`` (no file is edited), then runs a property of
+Each test monkeypatches ``mock_server.core.rules`` (no file is edited), then runs a property of
 test_engine.py directly, with a small example budget, and expects it to fail.
 
 - One rule switched off at a time: the engine never reports that validatorName, as if the rule
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from mock_server import rules
-from mock_server.rules import Violation
+from mock_server.core import rules
+from mock_server.core.rules import Violation
 from mock_server.testing.strategies import PushRequest
 from tests.properties.generators import ENGINE_RULES
 from tests.properties.test_engine import (

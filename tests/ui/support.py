@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import httpx
 from starlette.testclient import TestClient
 
-from mock_server.store import Store
-from mock_server.tenant import Tenant
+from mock_server.core.store import Store
+from mock_server.core.tenant import Tenant
 from tests.support import API_KEY
 
 

@@ -1,0 +1,643 @@
+"""Scenarios: a tenant's whole state as a document, and a tenant from one.
+
+:func:`export_tenant` writes everything a tenant holds (companies, their QBO company, connections,
+credentials, source accounts with their feeds, push operations, syncs, the clock) in the format of
+``contracts/scenario.schema.json``; :func:`import_into` reads it back. Export, import and export
+again gives the same document, and the tenant answers the public API as the original did.
+
+The format carries facts only. What the emulator derives from them is rebuilt on import: the ids
+already written to each account and its latest date, the queue of pushes still pending, the
+accounts whose disconnection has not shown yet, the syncs still running. Fields a hand-written
+file leaves out take the value the emulator would have given (see the schema's descriptions).
+
+Pure: no I/O and no clock reads; ``now`` for defaults is the tenant's virtual now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import orjson
+
+from mock_server.core.clock import VirtualClock, to_utc
+from mock_server.core.ids import IdFactory
+from mock_server.core.model import (
+    ACCOUNT_CONNECTED,
+    ACCOUNT_PENDING,
+    BANK_ACCOUNTS,
+    BANK_TRANSACTIONS,
+    PENDING,
+    SUCCESS,
+    SYNC_STARTED,
+    Company,
+    Connection,
+    CredentialSet,
+    FeedChunk,
+    ManagedSync,
+    PushOperation,
+    QboCompany,
+    SourceAccount,
+    TargetAccount,
+    Txn,
+)
+from mock_server.core.rules import Violation, parse_local
+from mock_server.core.tenant import (
+    OTP_LIFETIME,
+    QBO_INTEGRATION_ID,
+    QBO_SOURCE_ID,
+    V1_FIELDS,
+    V2_FIELDS,
+    Tenant,
+    source_account_version,
+)
+from mock_server.devkit.scenario_text import Document, PathKey, Problem, ScenarioError
+from mock_server.http import views
+
+#: The tenant a scenario file loads into when it names no ``apiKey``.
+DEFAULT_API_KEY = "bankfeeds-mock"
+
+#: Every field of the model the format carries or rebuilds. A field missing here is state a
+#: snapshot would lose: the tests compare this against the model's own field lists.
+HANDLED_FIELDS: dict[str, frozenset[str]] = {
+    "Company": frozenset(
+        {"id", "name", "description", "created", "tags", "products", "last_sync", "connections", "push_operations", "qbo", "syncs"}
+    ),
+    "QboCompany": frozenset({"name", "base_currency", "currencies", "multicurrency", "plan", "chart", "next_id"}),
+    "TargetAccount": frozenset(
+        {"id", "name", "account_type", "account_number", "currency", "balance", "created", "nominal_code"}
+    ),
+    "Connection": frozenset(
+        {"id", "company_id", "integration_id", "source_id", "created", "otp", "otp_expires", "status", "last_sync", "credentials", "accounts"}
+    ),
+    "CredentialSet": frozenset({"username", "password", "created", "revoked"}),
+    "SourceAccount": frozenset(
+        {
+            "id", "connection_id", "version", "fields", "modified", "status", "feed_start_date", "linked_with",
+            "disconnected_at", "target_account_id", "known_ids", "latest", "waiting", "feed", "feed_size", "last_polled_at",
+        }
+    ),
+    "FeedChunk": frozenset({"polled_at", "transactions"}),
+    "PushOperation": frozenset(
+        {
+            "key", "company_id", "connection_id", "account_id", "requested", "due", "timeout_minutes", "transactions",
+            "status", "completed", "error_message", "violations", "data_type", "created_account", "balance_before",
+        }
+    ),
+    "ManagedSync": frozenset(
+        {
+            "id", "company_id", "connection_id", "account_id", "period_start", "period_end", "started", "due", "status",
+            "ended", "error_message", "error_code", "push_operation_keys",
+        }
+    ),
+    "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
+    "Tenant": frozenset(
+        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing"}
+    ),
+}
+
+
+def model_fields() -> dict[str, frozenset[str]]:
+    """The fields the model has today, by class name (what :data:`HANDLED_FIELDS` must match)."""
+    classes: list[Any] = [Company, QboCompany, TargetAccount, Connection, CredentialSet, SourceAccount, FeedChunk]
+    found = {cls.__name__: frozenset(f.name for f in dataclass_fields(cls)) for cls in [*classes, PushOperation, ManagedSync, Tenant]}
+    found["Txn"] = frozenset(Txn._fields)
+    return found
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def instant(value: datetime) -> str:
+    """UTC with a Z; milliseconds like the API, microseconds only when the value has them (lossless)."""
+    value = to_utc(value)
+    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
+    return value.isoformat(timespec=spec).replace("+00:00", "Z")
+
+
+def _maybe(value: datetime | None) -> str | None:
+    return instant(value) if value is not None else None
+
+
+def export_tenant(tenant: Tenant) -> dict[str, Any]:
+    """The tenant's whole state as a scenario document (plain JSON-able data)."""
+    return {
+        "apiKey": tenant.key,
+        "clock": {
+            "now": instant(tenant.clock.now()),
+            "frozen": tenant.clock.frozen,
+            "nextPoll": _maybe(tenant.next_poll),
+        },
+        "companies": [_export_company(company) for company in tenant.companies.values()],
+    }
+
+
+def _export_company(company: Company) -> dict[str, Any]:
+    return {
+        "id": company.id,
+        "name": company.name,
+        "description": company.description,
+        "created": instant(company.created),
+        "tags": dict(company.tags),
+        "products": list(company.products),
+        "lastSync": _maybe(company.last_sync),
+        "qbo": _export_qbo(company.qbo) if company.qbo is not None else None,
+        "connections": [_export_connection(connection) for connection in company.connections.values()],
+        "pushOperations": [_export_push(operation) for operation in company.push_operations.values()],
+        "syncs": [_export_sync(sync) for sync in company.syncs.values()],
+    }
+
+
+def _export_qbo(qbo: QboCompany) -> dict[str, Any]:
+    return {
+        "name": qbo.name,
+        "baseCurrency": qbo.base_currency,
+        "currencies": list(qbo.currencies),
+        "multicurrency": qbo.multicurrency,
+        "plan": qbo.plan,
+        "nextId": qbo.next_id,
+        "accounts": [_export_target(account) for account in qbo.chart.values()],
+    }
+
+
+def _export_target(account: TargetAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "name": account.name,
+        "accountType": account.account_type,
+        "accountNumber": account.account_number,
+        "currency": account.currency,
+        "balance": account.balance,
+        "created": instant(account.created),
+        "nominalCode": account.nominal_code,
+    }
+
+
+def _export_connection(connection: Connection) -> dict[str, Any]:
+    return {
+        "id": connection.id,
+        "platformKey": "hcws",
+        "status": connection.status,
+        "created": instant(connection.created),
+        "lastSync": _maybe(connection.last_sync),
+        "otp": connection.otp,
+        "otpExpires": instant(connection.otp_expires),
+        "credentials": [
+            {"username": c.username, "password": c.password, "created": instant(c.created), "revoked": c.revoked}
+            for c in connection.credentials.values()
+        ],
+        "sourceAccounts": [_export_account(account) for account in connection.accounts.values()],
+    }
+
+
+def _export_account(account: SourceAccount) -> dict[str, Any]:
+    return {
+        "id": account.id,
+        "version": account.version,
+        **account.fields,
+        "status": account.status,
+        "feedStartDate": account.feed_start_date.isoformat() if account.feed_start_date else None,
+        "linkedWith": account.linked_with,
+        "disconnectedAt": _maybe(account.disconnected_at),
+        "targetAccountId": account.target_account_id,
+        "modified": instant(account.modified),
+        "lastPolledAt": _maybe(account.last_polled_at),
+        "feed": [
+            {"polledAt": instant(chunk.polled_at), "transactions": [views.transaction(t) for t in chunk.transactions]}
+            for chunk in account.feed
+        ],
+        "waiting": [operation.key for operation in account.waiting],
+    }
+
+
+def _export_push(operation: PushOperation) -> dict[str, Any]:
+    return {
+        "key": operation.key,
+        "dataType": operation.data_type,
+        "connectionId": operation.connection_id,
+        "accountId": operation.account_id,
+        "requested": instant(operation.requested),
+        "due": instant(operation.due),
+        "timeoutInMinutes": operation.timeout_minutes,
+        "status": operation.status,
+        "completed": _maybe(operation.completed),
+        "errorMessage": operation.error_message,
+        "violations": [
+            {"validatorName": v.validator_name, "itemId": v.item_id, "message": v.message} for v in operation.violations
+        ],
+        "transactions": [views.transaction(t) for t in operation.transactions],
+        "balanceBefore": operation.balance_before,
+        "createdAccount": _export_target(operation.created_account) if operation.created_account is not None else None,
+    }
+
+
+def _export_sync(sync: ManagedSync) -> dict[str, Any]:
+    return {
+        "id": sync.id,
+        "connectionId": sync.connection_id,
+        "accountId": sync.account_id,
+        "periodStart": instant(sync.period_start),
+        "periodEnd": instant(sync.period_end),
+        "started": instant(sync.started),
+        "due": instant(sync.due),
+        "status": sync.status,
+        "ended": _maybe(sync.ended),
+        "errorMessage": sync.error_message,
+        "errorCode": sync.error_code,
+        "pushOperationKeys": list(sync.push_operation_keys),
+    }
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+def scenario_key(doc: Document) -> str:
+    """The tenant a file loads into under ``--fixtures``."""
+    key = doc.data.get("apiKey") if isinstance(doc.data, dict) else None
+    return key if isinstance(key, str) and key else DEFAULT_API_KEY
+
+
+def import_tenant(doc: Document, key: str, settings: Any) -> Tenant:
+    """A new tenant holding exactly the document's state (already checked against the schema)."""
+    tenant = Tenant.create(key, settings)
+    import_into(tenant, doc)
+    return tenant
+
+
+def import_into(tenant: Tenant, doc: Document) -> None:
+    """Add the document's companies to ``tenant`` and take its clock; ScenarioError and nothing
+    changed when it contradicts itself or what the tenant holds (ids taken, clocks that differ)."""
+    built = _Importer(tenant, doc).build()
+    clock, next_poll, companies = built
+    if clock is not None:
+        tenant.clock = clock
+    now = tenant.clock.now()
+    for company in companies:
+        tenant.companies[company.id] = company
+    if tenant.settings.poll_interval <= 0:
+        tenant.next_poll = None  # polls on demand only, whatever the file says
+    elif isinstance(next_poll, datetime):
+        tenant.next_poll = next_poll
+    elif clock is not None or next_poll is None:
+        # No instant given (or a state saved where polls were on demand): this server's schedule.
+        tenant.schedule_polls(now)
+    _rebuild_queues(tenant, companies)
+    # Ids drawn after a load must not repeat the loaded ones (a seeded tenant would draw the same
+    # again): continue from a stream that depends on the seed, the tenant and what was loaded.
+    digest = hashlib.sha256(orjson.dumps(doc.data, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+    tenant.ids = IdFactory(tenant.settings.seed, f"{tenant.key}#{tenant.ids.hex(16)}{digest}")
+
+
+def _rebuild_queues(tenant: Tenant, companies: list[Company]) -> None:
+    for company in companies:
+        for operation in company.push_operations.values():
+            if operation.status == PENDING:
+                # Looked at again straight away: complete_due works out when it really ends.
+                tenant.schedule_push(operation, operation.requested)
+        for connection in company.connections.values():
+            for account in connection.accounts.values():
+                if account.disconnected_at is not None and account.status == ACCOUNT_CONNECTED:
+                    tenant.lagging.append(account)
+        tenant.syncing.extend(sync for sync in company.syncs.values() if sync.status == SYNC_STARTED)
+    tenant.syncing.sort(key=lambda sync: sync.started)
+
+
+class _Unset:
+    pass
+
+
+_UNSET: Any = _Unset()
+
+
+class _Importer:
+    """Builds model records from a document, collecting every problem before giving up."""
+
+    def __init__(self, tenant: Tenant, doc: Document) -> None:
+        self.tenant = tenant
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.now = tenant.clock.now()
+        self.ids = tenant.ids
+        self.push_delay = timedelta(seconds=tenant.settings.push_delay)
+        self.usernames = {
+            username
+            for company in tenant.companies.values()
+            for connection in company.connections.values()
+            for username in connection.credentials
+        }
+        self.connection_ids = {c for company in tenant.companies.values() for c in company.connections}
+
+    def problem(self, path: PathKey, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def build(self) -> tuple[VirtualClock | None, Any, list[Company]]:
+        data: Mapping[str, Any] = self.doc.data
+        clock = None
+        next_poll: Any = _UNSET
+        if "clock" in data:
+            clock_data = data["clock"]
+            clock = VirtualClock(
+                self.instant(clock_data["now"]),
+                frozen=clock_data.get("frozen", True),
+                source=self.tenant.settings.time_source,
+            )
+            if self.tenant.companies and clock.now() != self.tenant.clock.now():
+                self.problem(("clock", "now"), "differs from the clock of the scenario already loaded into this tenant")
+            self.now = clock.now()
+            if "nextPoll" in clock_data:
+                next_poll = self.maybe_instant(clock_data["nextPoll"])
+        companies: list[Company] = []
+        seen: set[str] = set(self.tenant.companies)
+        for index, item in enumerate(data.get("companies", [])):
+            company = self.company(item, ("companies", index))
+            if company.id in seen:
+                self.problem(("companies", index, "id"), f"company {company.id} is already there")
+            seen.add(company.id)
+            companies.append(company)
+        if self.problems:
+            raise ScenarioError(self.doc.source, self.problems)
+        return clock, next_poll, companies
+
+    # -- values ----------------------------------------------------------------------------
+
+    @staticmethod
+    def instant(text: str) -> datetime:
+        # The schema checked the format (RFC 3339), which fromisoformat reads.
+        return to_utc(datetime.fromisoformat(text))
+
+    def maybe_instant(self, text: str | None) -> datetime | None:
+        return self.instant(text) if text is not None else None
+
+    def txn(self, item: Mapping[str, Any], path: PathKey) -> Txn:
+        if parse_local(item["date"]) is None:
+            self.problem((*path, "date"), f"'{item['date']}' is not an ISO 8601 date or date-time")
+        return Txn(
+            item["id"], item["date"], item["description"], item["amount"], item.get("balance"), item.get("transactionType")
+        )
+
+    # -- records ---------------------------------------------------------------------------
+
+    def company(self, item: Mapping[str, Any], path: PathKey) -> Company:
+        company = Company(
+            id=item.get("id") or self.ids.uuid(),
+            name=item["name"],
+            description=item.get("description"),
+            created=self.instant(item["created"]) if "created" in item else self.now,
+            tags=dict(item.get("tags", {})),
+            products=list(item.get("products", ["bank-feeds"])),
+            last_sync=self.maybe_instant(item.get("lastSync")),
+        )
+        if item.get("qbo") is not None:
+            company.qbo = self.qbo(item["qbo"], (*path, "qbo"))
+        for index, entry in enumerate(item.get("pushOperations", [])):
+            operation = self.push(entry, (*path, "pushOperations", index), company)
+            if operation.key in company.push_operations:
+                self.problem((*path, "pushOperations", index, "key"), f"push operation {operation.key} is given twice")
+            company.push_operations[operation.key] = operation
+        for index, entry in enumerate(item.get("connections", [])):
+            connection = self.connection(entry, (*path, "connections", index), company)
+            if connection.id in self.connection_ids:
+                self.problem((*path, "connections", index, "id"), f"connection {connection.id} is given twice")
+            self.connection_ids.add(connection.id)
+            company.connections[connection.id] = connection
+        for index, entry in enumerate(item.get("syncs", [])):
+            sync = self.sync(entry, (*path, "syncs", index), company)
+            company.syncs[sync.id] = sync
+        self.check_pushes(company, path)
+        self.check_mapping(company, path)
+        return company
+
+    def qbo(self, item: Mapping[str, Any], path: PathKey) -> QboCompany:
+        base = item.get("baseCurrency", "USD")
+        qbo = QboCompany(
+            name=item["name"],
+            base_currency=base,
+            currencies=list(item.get("currencies", [base])),
+            multicurrency=item.get("multicurrency", False),
+            plan=item.get("plan", "Plus"),
+        )
+        for index, entry in enumerate(item.get("accounts", [])):
+            account = self.target(entry, (*path, "accounts", index), base)
+            if account.id in qbo.chart:
+                self.problem((*path, "accounts", index, "id"), f"QBO account {account.id} is given twice")
+            qbo.chart[account.id] = account
+        numbers = [int(a) for a in qbo.chart if a.isdigit()]
+        highest = max(numbers, default=0)
+        qbo.next_id = item.get("nextId", highest + 1)
+        if qbo.next_id <= highest:
+            self.problem((*path, "nextId"), f"must be above every numeric account id (the highest is {highest})")
+        return qbo
+
+    def target(self, item: Mapping[str, Any], path: PathKey, base_currency: str) -> TargetAccount:
+        return TargetAccount(
+            id=item["id"],
+            name=item["name"],
+            account_type=item.get("accountType", "Debit"),
+            account_number=item.get("accountNumber"),
+            currency=item.get("currency", base_currency),
+            balance=item.get("balance", 0.0),
+            created=self.instant(item["created"]) if "created" in item else self.now,
+            nominal_code=item.get("nominalCode"),
+        )
+
+    def connection(self, item: Mapping[str, Any], path: PathKey, company: Company) -> Connection:
+        connection = Connection(
+            id=item.get("id") or self.ids.uuid(),
+            company_id=company.id,
+            integration_id=QBO_INTEGRATION_ID,
+            source_id=QBO_SOURCE_ID,
+            created=self.instant(item["created"]) if "created" in item else self.now,
+            otp=item.get("otp") or self.ids.otp(),
+            otp_expires=self.instant(item["otpExpires"]) if "otpExpires" in item else self.now + OTP_LIFETIME,
+            last_sync=self.maybe_instant(item.get("lastSync")),
+        )
+        for index, entry in enumerate(item.get("credentials", [])):
+            username = entry["username"]
+            if username in self.usernames:
+                self.problem((*path, "credentials", index, "username"), f"username {username} is given twice")
+            self.usernames.add(username)
+            created = self.instant(entry["created"]) if "created" in entry else self.now
+            connection.credentials[username] = CredentialSet(username, entry["password"], created, entry.get("revoked", False))
+        for index, entry in enumerate(item.get("sourceAccounts", [])):
+            account = self.account(entry, (*path, "sourceAccounts", index), company, connection)
+            if account.id in connection.accounts:
+                self.problem((*path, "sourceAccounts", index, "id"), f"source account {account.id} is given twice")
+            connection.accounts[account.id] = account
+        connected = any(account.status == ACCOUNT_CONNECTED for account in connection.accounts.values())
+        connection.status = item.get("status", "Linked" if connected else "PendingAuth")
+        return connection
+
+    def account(self, item: Mapping[str, Any], path: PathKey, company: Company, connection: Connection) -> SourceAccount:
+        version = item.get("version") or source_account_version(dict(item))
+        names = V2_FIELDS if version == 2 else V1_FIELDS
+        for name in set(V2_FIELDS) - set(names):
+            if item.get(name) is not None:
+                self.problem((*path, name), f"'{name}' belongs to version 2 source accounts; this one is version 1")
+        status = item.get("status", ACCOUNT_PENDING)
+        feed_start = item.get("feedStartDate")
+        account = SourceAccount(
+            id=item["id"],
+            connection_id=connection.id,
+            version=version,
+            fields={name: item.get(name) for name in names},
+            modified=self.instant(item["modified"]) if "modified" in item else self.now,
+            status=status,
+            feed_start_date=date.fromisoformat(feed_start) if feed_start else None,
+            linked_with=item.get("linkedWith"),
+            disconnected_at=self.maybe_instant(item.get("disconnectedAt")),
+            target_account_id=item.get("targetAccountId"),
+            last_polled_at=self.maybe_instant(item.get("lastPolledAt")),
+        )
+        if status == ACCOUNT_CONNECTED and account.feed_start_date is None:
+            self.problem((*path, "feedStartDate"), "a connected source account needs the feed start date it was linked with")
+        if account.linked_with is None and status == ACCOUNT_CONNECTED:
+            if not connection.credentials:
+                self.problem(path, "a connected source account needs credentials on its connection to be linked with")
+            else:
+                account.linked_with = next(iter(connection.credentials))
+        elif account.linked_with is not None and account.linked_with not in connection.credentials:
+            self.problem((*path, "linkedWith"), f"no credentials with username {account.linked_with} on this connection")
+        for index, chunk in enumerate(item.get("feed", [])):
+            chunk_path = (*path, "feed", index)
+            transactions = [self.txn(t, (*chunk_path, "transactions", i)) for i, t in enumerate(chunk["transactions"])]
+            account.feed.append(FeedChunk(self.instant(chunk["polledAt"]), transactions))
+            account.feed_size += len(transactions)
+        if account.last_polled_at is None and "lastPolledAt" not in item and account.feed:
+            account.last_polled_at = account.feed[-1].polled_at
+        self.wait(account, item, path, company)
+        self.derive_written(account, path)
+        return account
+
+    def wait(self, account: SourceAccount, item: Mapping[str, Any], path: PathKey, company: Company) -> None:
+        """The account's waiting pushes: as listed, or by default its Pending ones."""
+        mine = [
+            op
+            for op in company.push_operations.values()
+            if op.data_type == BANK_TRANSACTIONS and op.connection_id == account.connection_id and op.account_id == account.id
+        ]
+        if "waiting" not in item:
+            account.waiting = [op for op in mine if op.status == PENDING]
+            return
+        for index, key in enumerate(item["waiting"]):
+            operation = company.push_operations.get(key)
+            where = (*path, "waiting", index)
+            if operation is None or operation not in mine:
+                self.problem(where, f"no bankTransactions push operation {key} of this source account in pushOperations")
+            elif operation.status not in (PENDING, SUCCESS):
+                self.problem(where, f"push operation {key} is {operation.status}: only Pending or Success ones wait for QBO")
+            elif operation in account.waiting:
+                self.problem(where, f"push operation {key} is listed twice")
+            else:
+                account.waiting.append(operation)
+        for op in mine:
+            if op.status == PENDING and op not in account.waiting:
+                self.problem((*path, "waiting"), f"push operation {op.key} is Pending, so it must be listed here")
+
+    def derive_written(self, account: SourceAccount, path: PathKey) -> None:
+        """The ids already written and the latest date: what the rules compare new batches with."""
+        written = [t for chunk in account.feed for t in chunk.transactions]
+        written += [t for op in account.waiting for t in op.transactions]
+        for txn in written:
+            if txn.id in account.known_ids:
+                self.problem(path, f"transaction id {txn.id} is written twice to this source account")
+            account.known_ids.add(txn.id)
+        account.latest = parse_local(written[-1].date) if written else None
+
+    def push(self, item: Mapping[str, Any], path: PathKey, company: Company) -> PushOperation:
+        requested = self.instant(item["requested"])
+        data_type = item.get("dataType", BANK_TRANSACTIONS)
+        status = item["status"]
+        operation = PushOperation(
+            key=item["key"],
+            company_id=company.id,
+            connection_id=item["connectionId"],
+            account_id=item["accountId"],
+            requested=requested,
+            due=self.instant(item["due"]) if "due" in item else requested + self.push_delay,
+            timeout_minutes=item.get("timeoutInMinutes"),
+            transactions=[self.txn(t, (*path, "transactions", i)) for i, t in enumerate(item.get("transactions", []))],
+            status=status,
+            completed=self.maybe_instant(item.get("completed")),
+            error_message=item.get("errorMessage"),
+            violations=tuple(
+                Violation(v["validatorName"], v.get("itemId"), v["message"]) for v in item.get("violations", [])
+            ),
+            data_type=data_type,
+            balance_before=item.get("balanceBefore"),
+        )
+        if (operation.completed is None) != (status == PENDING):
+            self.problem((*path, "completed"), "a push operation has a completion time exactly when it is not Pending")
+        created = item.get("createdAccount")
+        if data_type == BANK_ACCOUNTS:
+            if created is None:
+                self.problem(path, "a bankAccounts push operation needs the createdAccount it opens")
+            else:
+                base = company.qbo.base_currency if company.qbo else "USD"
+                operation.created_account = self.target(created, (*path, "createdAccount"), base)
+            if operation.transactions:
+                self.problem((*path, "transactions"), "a bankAccounts push operation writes no transactions")
+        elif created is not None:
+            self.problem((*path, "createdAccount"), "only a bankAccounts push operation opens an account")
+        return operation
+
+    def check_pushes(self, company: Company, path: PathKey) -> None:
+        """References between pushes, connections, accounts and the QBO chart."""
+        accounts = {(c.id, a) for c in company.connections.values() for a in c.accounts}
+        for index, operation in enumerate(company.push_operations.values()):
+            where = (*path, "pushOperations", index)
+            if operation.connection_id not in company.connections:
+                self.problem((*where, "connectionId"), f"no connection {operation.connection_id} in this company")
+            elif operation.data_type == BANK_TRANSACTIONS and operation.status == PENDING:
+                if (operation.connection_id, operation.account_id) not in accounts:
+                    self.problem((*where, "accountId"), f"no source account {operation.account_id} on that connection")
+            created = operation.created_account
+            if created is None:
+                continue
+            opened = company.qbo.chart.get(created.id) if company.qbo is not None else None
+            if operation.status == SUCCESS:
+                if opened is None:
+                    self.problem((*where, "createdAccount"), f"a successful push opened account {created.id}: it must be in qbo.accounts")
+                else:
+                    operation.created_account = opened  # one record, as when the push completed here
+            elif opened is not None:
+                self.problem((*where, "createdAccount"), f"account {created.id} is only opened once the push succeeds")
+
+    def check_mapping(self, company: Company, path: PathKey) -> None:
+        targets: dict[str, str] = {}
+        for c_index, connection in enumerate(company.connections.values()):
+            for a_index, account in enumerate(connection.accounts.values()):
+                target = account.target_account_id
+                if target is None:
+                    continue
+                where = (*path, "connections", c_index, "sourceAccounts", a_index, "targetAccountId")
+                if company.qbo is None or target not in company.qbo.chart:
+                    self.problem(where, f"no account {target} in the company's qbo.accounts")
+                elif target in targets:
+                    self.problem(where, f"QBO account {target} already receives source account {targets[target]}'s feed")
+                targets[target] = account.id
+
+    def sync(self, item: Mapping[str, Any], path: PathKey, company: Company) -> ManagedSync:
+        started = self.instant(item["started"])
+        sync = ManagedSync(
+            id=item["id"],
+            company_id=company.id,
+            connection_id=item["connectionId"],
+            account_id=item["accountId"],
+            period_start=self.instant(item["periodStart"]),
+            period_end=self.instant(item["periodEnd"]),
+            started=started,
+            due=self.instant(item["due"]) if "due" in item else started + self.push_delay,
+            status=item["status"],
+            ended=self.maybe_instant(item.get("ended")),
+            error_message=item.get("errorMessage"),
+            error_code=item.get("errorCode"),
+            push_operation_keys=list(item.get("pushOperationKeys", [])),
+        )
+        if sync.id in company.syncs:
+            self.problem((*path, "id"), f"sync {sync.id} is given twice")
+        if sync.connection_id not in company.connections:
+            self.problem((*path, "connectionId"), f"no connection {sync.connection_id} in this company")
+        return sync

@@ -1,0 +1,14 @@
+"""The emulator's own control API under ``/_mock``: the SMB user's side, QBO and the clock; the
+tenant's state as a scenario, its request journal and its fault rules.
+
+Every call but health is scoped to the tenant of its Authorization header, like the public API.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from mock_server.http.control import faults, journal, state
+from mock_server.http.control import routes as _routes
+
+routes: list[BaseRoute] = [*_routes.routes, *state.routes, *journal.routes, *faults.routes]

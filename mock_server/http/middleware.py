@@ -1,0 +1,197 @@
+"""What happens around every request: a correlation id, injected faults, the journal, a log line.
+
+:class:`RequestMiddleware` is a plain ASGI middleware (no per-request objects beyond two small
+closures): it names the request's correlation id before the app runs, so the log line, the journal
+entry and any error body carry the same one; on the public API it lets the tenant's fault rules
+answer instead of the app, and records the call in the tenant's journal with bounded bodies.
+:class:`DevKit` holds those per-tenant journals and fault plans, beside the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import Sequence
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server.core.errors import ApiError
+from mock_server.core.ids import IdFactory
+from mock_server.core.store import Store
+from mock_server.devkit.faults import FaultPlan, FaultRule
+from mock_server.devkit.journal import BodyTap, Entry, Journal
+from mock_server.http.web import api_key, error_response
+from mock_server.logs import log_request
+from mock_server.settings import Settings
+
+_REPEATED_SLASHES = re.compile(r"/{2,}")
+
+#: Paths of the emulator's own control API: never journaled, never faulted.
+CONTROL_PREFIX = "/_mock"
+
+
+class DevKit:
+    """Per-tenant journals and fault plans of one app, and its correlation ids."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.seed = settings.seed
+        self._journals: dict[str, Journal] = {}
+        self._faults: dict[str, FaultPlan] = {}
+        self._correlation: dict[str, IdFactory] = {}
+        # Correlation ids need to be unique, not secret: a seeded PRNG spares a system call
+        # (uuid4 reads os.urandom) on every request.
+        self._unseeded = random.Random()
+
+    def journal(self, key: str) -> Journal:
+        journal = self._journals.get(key)
+        if journal is None:
+            journal = self._journals[key] = Journal()
+        return journal
+
+    def faults(self, key: str) -> FaultPlan:
+        plan = self._faults.get(key)
+        if plan is None:
+            # Under --seed, which calls a probabilistic rule hits is the same on every run.
+            rng = random.Random(f"{self.seed}:faults:{key}") if self.seed is not None else random.Random()
+            plan = self._faults[key] = FaultPlan(rng)
+        return plan
+
+    def live_faults(self, key: str) -> FaultPlan | None:
+        plan = self._faults.get(key)
+        return plan if plan else None
+
+    def forget(self, key: str) -> None:
+        """A reset tenant starts with an empty journal and no fault rules."""
+        self._journals.pop(key, None)
+        self._faults.pop(key, None)
+
+    def correlation_id(self, key: str | None) -> str:
+        if self.seed is None:
+            return f"{self._unseeded.getrandbits(128):032x}"
+        ids = self._correlation.get(key or "")
+        if ids is None:
+            ids = self._correlation[key or ""] = IdFactory(self.seed, f"{key or ''}:correlation")
+        return ids.hex()
+
+
+def devkit_of(request: Request) -> DevKit:
+    devkit: DevKit = request.app.state.devkit
+    return devkit
+
+
+def _tenant_key(scope: Scope, settings: Settings) -> str | None:
+    try:
+        return api_key(Request(scope), settings)
+    except ApiError:
+        return None  # the app answers 401 itself; such a call belongs to no tenant
+
+
+def _served_by(route: object, method: str) -> Route | None:
+    """The route that ran the request; None for an unknown path or a method it does not take (405)."""
+    if isinstance(route, Route) and route.methods is not None and method in route.methods:
+        return route
+    return None
+
+
+class RequestMiddleware:
+    """Correlation id, faults, journal and log line for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, *, store: Store, devkit: DevKit, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.store = store
+        self.devkit = devkit
+        self.routes = routes
+
+    def _route(self, scope: Scope) -> Route | None:
+        # Only faults need the route before routing, and only for tenants that have rules.
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return _served_by(route, scope["method"])
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        method: str = scope["method"]
+        if "//" in scope["path"]:
+            # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
+            scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
+        path: str = scope["path"]
+        key = _tenant_key(scope, self.store.settings)
+        correlation_id = self.devkit.correlation_id(key)
+        # web.correlation_id(request) reads it from here: the error body and our line agree.
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+        journal = self.devkit.journal(key) if key is not None and not path.startswith(CONTROL_PREFIX) else None
+
+        status = 500  # what the client gets if the app raises: ServerErrorMiddleware answers it
+        response_headers: Sequence[tuple[bytes, bytes]] = ()
+        request_tap = BodyTap(journal.body_limit) if journal is not None else None
+        response_tap = BodyTap(journal.body_limit) if journal is not None else None
+
+        async def tapped_receive() -> Message:
+            message = await receive()
+            if request_tap is not None and message["type"] == "http.request":
+                request_tap.feed(message.get("body", b""))
+            return message
+
+        async def tapped_send(message: Message) -> None:
+            nonlocal status, response_headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_headers = message.get("headers", ())
+            elif response_tap is not None and message["type"] == "http.response.body":
+                response_tap.feed(message.get("body", b""))
+            await send(message)
+
+        rule: FaultRule | None = None
+        error: ApiError | None = None
+        route: Route | None = None
+        if journal is not None and key is not None:
+            plan = self.devkit.live_faults(key)
+            if plan is not None:
+                route = self._route(scope)
+                rule = plan.pick(route.name if route else None, method, path)
+        at = self.store.tenant(key).clock.now() if journal is not None and key is not None else None
+        try:
+            if rule is not None and rule.latency_ms:
+                await asyncio.sleep(rule.latency_ms / 1000)
+            error = rule.error() if rule is not None else None
+            if error is not None:
+                await error_response(Request(scope), error)(scope, tapped_receive, tapped_send)
+            else:
+                await self.app(scope, tapped_receive if request_tap is not None else receive, tapped_send)
+        finally:
+            duration_ms = (time.perf_counter() - started) * 1000
+            if error is None:
+                route = _served_by(scope.get("route"), method)
+            operation_id = route.name if route is not None else None
+            query = scope.get("query_string", b"").decode("latin-1")
+            log_request(method, f"{path}?{query}" if query else path, status, duration_ms, correlation_id, operation_id)
+            if journal is not None and at is not None and request_tap is not None and response_tap is not None:
+                journal.append(
+                    Entry(
+                        id=journal.next_id(),
+                        at=at,
+                        method=method,
+                        path=path,
+                        query=query,
+                        operation_id=operation_id,
+                        route=route.path if route is not None else None,
+                        status=status,
+                        duration_ms=duration_ms,
+                        correlation_id=correlation_id,
+                        fault=rule.id if rule is not None else None,
+                        request_headers=scope["headers"],
+                        request_body=request_tap.body(),
+                        response_headers=response_headers,
+                        response_body=response_tap.body(),
+                    )
+                )
+

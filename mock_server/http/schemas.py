@@ -1,0 +1,213 @@
+"""Request shapes, checked against our OpenAPI document: the one place shapes are written down.
+
+The document is read and every request-body and query-parameter schema compiled once, when the app
+is built; checking a request is then a call into a compiled validator (jsonschema-rs), cheap enough
+for every request.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT, document
+from mock_server.core.errors import BadRequest
+from mock_server.core.rules import Violation
+
+_METHODS = ("get", "put", "post", "delete", "patch")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+# OpenAPI's integer formats are bounds a JSON Schema validator does not know about.
+_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+@dataclass(frozen=True)
+class _QueryParameter:
+    """One documented query parameter: how to read its text, and the compiled check of the value."""
+
+    name: str
+    kind: str  # the schema's type: "integer", "number", "boolean" or "string"
+    required: bool
+    validator: Any
+
+    def violation(self, raw: str) -> str | None:
+        """What is wrong with this value, or None."""
+        value: Any = raw
+        if self.kind == "integer":
+            if not _WHOLE_NUMBER.fullmatch(raw):
+                return f"Query parameter '{self.name}' must be a whole number, got '{raw}'."
+            value = int(raw)
+        elif self.kind == "number":
+            try:
+                value = float(raw)
+            except ValueError:
+                return f"Query parameter '{self.name}' must be a number, got '{raw}'."
+        elif self.kind == "boolean":
+            if raw.lower() not in ("true", "false"):
+                return f"Query parameter '{self.name}' must be true or false, got '{raw}'."
+            value = raw.lower() == "true"
+        error = next(iter(self.validator.iter_errors(value)), None)
+        return None if error is None else f"Query parameter '{self.name}' is out of range: {error.message}."
+
+
+@cache
+def load(name: str = PUBLIC_DOCUMENT) -> dict[str, Any]:
+    # libyaml's loader reads our documents ten times faster than the pure-Python one: start-up time.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded: dict[str, Any] = yaml.load(document(name).read_text(encoding="utf-8"), Loader=loader)
+    return loaded
+
+
+@cache
+def document_text(name: str = PUBLIC_DOCUMENT) -> str:
+    return document(name).read_text(encoding="utf-8")
+
+
+class RequestSchemas:
+    """Compiled request-body validators of one document, by operationId."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        components = spec.get("components", {})
+        self._query: dict[str, tuple[_QueryParameter, ...]] = {}
+        bodies: dict[str, Any] = {}
+        for item in spec.get("paths", {}).values():
+            for method in _METHODS:
+                operation = item.get(method)
+                if not operation or "operationId" not in operation:
+                    continue
+                self._query[operation["operationId"]] = _query_parameters(components, item, operation)
+                content = operation.get("requestBody", {}).get("content", {})
+                schema = content.get("application/json", {}).get("schema")
+                if schema:
+                    bodies[operation["operationId"]] = schema
+        # One compilation for the whole document: the bodies' $refs resolve against the same root
+        # and share the compiled components (a validator per operation, each with its own copy of
+        # the components, took twice the memory).
+        compiled = jsonschema_rs.validator_map_for({"components": components, "$defs": bodies})
+        self._validators: dict[str, Any] = {name: compiled.get(f"#/$defs/{name}") for name in bodies}
+
+    def problems(self, operation_id: str, body: Any) -> list[Violation]:
+        """Every place the body departs from the documented shape, as ``Schema`` violations."""
+        validator = self._validators.get(operation_id)
+        if validator is None or validator.is_valid(body):
+            return []
+        return [
+            Violation("Schema", _path(error.instance_path), f"{_path(error.instance_path) or 'body'}: {error.message}")
+            for error in validator.iter_errors(body)
+        ]
+
+    def check(self, operation_id: str, body: Any) -> None:
+        """Raise BadRequest listing every place the body departs from the documented shape."""
+        violations = self.problems(operation_id, body)
+        if not violations:
+            return
+        raise BadRequest(
+            "The request body does not match the documented shape: "
+            + "; ".join(v.message for v in violations[:5]),
+            violations=violations,
+        )
+
+
+    def check_query(self, operation_id: str, params: Mapping[str, str]) -> None:
+        """Raise BadRequest naming each documented query parameter whose value the document forbids.
+
+        Parameters the document does not list are ignored, as Codat ignores them.
+        """
+        problems: list[str] = []
+        for parameter in self._query.get(operation_id, ()):
+            raw = params.get(parameter.name)
+            if raw is None:
+                if parameter.required:
+                    problems.append(f"Query parameter '{parameter.name}' is required.")
+                continue
+            problem = parameter.violation(raw)
+            if problem:
+                problems.append(problem)
+        if problems:
+            raise BadRequest(" ".join(problems), violations=[Violation("Query", None, p) for p in problems])
+
+
+def _query_parameters(
+    components: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
+) -> tuple[_QueryParameter, ...]:
+    """The operation's query parameters (its own over its path's), each with a compiled validator."""
+    found: dict[str, dict[str, Any]] = {}
+    for raw in (*item.get("parameters", ()), *operation.get("parameters", ())):
+        parameter = _resolve(components, raw)
+        if parameter.get("in") == "query":
+            found[parameter["name"]] = parameter
+    compiled = []
+    for name, parameter in found.items():
+        schema = _resolve(components, parameter.get("schema", {}))
+        kind = schema.get("type", "string")
+        kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
+        parts = [schema]
+        if schema.get("format") in _FORMAT_BOUNDS:
+            low, high = _FORMAT_BOUNDS[schema["format"]]
+            parts.append({"minimum": low, "maximum": high})
+        validator = _parameter_validator(json.dumps(parts, sort_keys=True))
+        compiled.append(_QueryParameter(name, kind, bool(parameter.get("required")), validator))
+    return tuple(compiled)
+
+
+@cache
+def _parameter_validator(parts: str) -> Any:
+    # Parameter schemas are plain once resolved: no components to carry, and the same page,
+    # pageSize or query schema on forty operations compiles once.
+    return jsonschema_rs.Draft202012Validator({"allOf": json.loads(parts)})
+
+
+def _resolve(components: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``#/components/...`` reference (one level is all our documents use)."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return node
+    target: Any = {"components": components}
+    for part in ref.removeprefix("#/").split("/"):
+        target = target[part]
+    return dict(target)
+
+
+def _path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@cache
+def public_schemas() -> RequestSchemas:
+    return RequestSchemas(load(PUBLIC_DOCUMENT))
+
+
+@cache
+def control_schemas() -> RequestSchemas:
+    return RequestSchemas(load(CONTROL_DOCUMENT))
+
+
+@cache
+def record_fields(schema_name: str, name: str = PUBLIC_DOCUMENT) -> frozenset[str]:
+    """Top-level property names of a documented record (through ``allOf`` and ``$ref``).
+
+    A list's ``query`` and ``orderBy`` may name only these: an unknown one is a malformed query
+    even when the list is empty.
+    """
+    schemas = load(name).get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def walk(node: dict[str, Any]) -> None:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            walk(schemas[ref.rsplit("/", 1)[-1]])
+        found.update(node.get("properties", {}))
+        for part in node.get("allOf", ()):
+            walk(part)
+
+    walk(schemas[schema_name])
+    return frozenset(found)

@@ -1,0 +1,200 @@
+"""The seam between HTTP and the core: who is calling, what they sent, how we answer.
+
+Handlers call :func:`session` for the caller's tenant (settled to its clock's now), :func:`json_body`
+for a parsed and size-checked body, and return :func:`json_response`. Errors are raised, never
+built here: :func:`error_response` is the one place an ``ErrorMessage`` becomes a response.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_server.core.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
+from mock_server.core.qbo import settle
+from mock_server.core.store import Store
+from mock_server.core.tenant import Tenant
+from mock_server.http.schemas import control_schemas, public_schemas
+from mock_server.settings import Settings
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def json_response(content: Any, status_code: int = 200) -> Response:
+    return JSONResponse(content, status_code=status_code)
+
+
+def empty_response(status_code: int = 204) -> Response:
+    return Response(status_code=status_code)
+
+
+def correlation_id(request: Request) -> str:
+    """One id per request, shared by its log line and its error body."""
+    value = getattr(request.state, "correlation_id", None)
+    if value is None:
+        value = request.state.correlation_id = uuid.uuid4().hex
+    return str(value)
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ApiError):
+        error = exc
+    elif isinstance(exc, HTTPException):
+        messages = {404: "No such endpoint: " + request.url.path, 405: f"Method {request.method} not allowed here."}
+        headers = {"Allow": allowed_methods(request)} if exc.status_code == 405 else None
+        error = ApiError(messages.get(exc.status_code, str(exc.detail)), status_code=exc.status_code, headers=headers)
+    else:  # a bug of ours: still Codat's envelope, and it says so
+        error = ApiError(f"Internal error in the emulator: {type(exc).__name__}: {exc}")
+    return JSONResponse(error.body(correlation_id(request)), status_code=error.status_code, headers=error.headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method served at the matched path template (RFC 9110's Allow), not only the first route's.
+
+    Only routes of the same template count: ``.../credentials`` also matches ``.../{accountId}``,
+    but a literal segment wins over a template, as in the document.
+    """
+    template = getattr(request.scope.get("route"), "path", None)
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if getattr(route, "path", None) == template:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+@lru_cache(maxsize=1024)
+def _decoded(encoded: str) -> str | None:
+    # A client sends the same header on every call: decode each distinct one once.
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def api_key(request: Request, settings: Settings) -> str:
+    """The API key from ``Authorization: Basic <base64 key>``, or Unauthorized."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise Unauthorized("Unauthorized: send 'Authorization: Basic <base64 of your API key>'.")
+    key = _decoded(encoded.strip())
+    if key is None:
+        raise Unauthorized("Unauthorized: the Authorization header is not valid base64.")
+    if not key or (settings.api_keys and key not in settings.api_keys):
+        raise Unauthorized("Unauthorized: unknown API key.")
+    return key
+
+
+@dataclass(frozen=True)
+class Session:
+    """The caller's tenant and the instant this request happens at."""
+
+    tenant: Tenant
+    now: datetime
+    base_url: str
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def session(request: Request) -> Session:
+    """The caller's tenant, once the caller is known and the query parameters are as documented."""
+    store = store_of(request)
+    tenant = store.tenant(api_key(request, store.settings))
+    check_query(request)
+    now = tenant.clock.now()
+    settle(tenant, now)
+    return Session(tenant, now, base_url(request))
+
+
+def check_query(request: Request) -> None:
+    """BadRequest when a query parameter breaks its documented schema (bounds, type, format).
+
+    The route's name is its operationId, so the document's parameters apply to every handler
+    without each one restating them.
+    """
+    route = request.scope.get("route")
+    name = getattr(route, "name", None)
+    if name:
+        for schemas in (public_schemas(), control_schemas()):
+            schemas.check_query(name, request.query_params)
+
+
+def base_url(request: Request) -> str:
+    """Where the caller reached us (for linkUrl and redirect), read straight from the scope:
+    Starlette's ``request.base_url`` builds and parses a URL object on every request."""
+    scope = request.scope
+    host = request.headers.get("host")
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else "localhost"
+    return f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}".rstrip("/")
+
+
+async def raw_body(request: Request) -> bytes:
+    limit = store_of(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Request body is larger than the {limit} bytes this endpoint accepts.")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"Request body is larger than the {limit} bytes this endpoint accepts.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request, *, required: bool = True) -> Any:
+    """The parsed JSON body; a clear 400 when it is missing or not JSON."""
+    data = await raw_body(request)
+    if not data.strip():
+        if required:
+            raise BadRequest("A JSON request body is required.")
+        return None
+    return _parse_json(data)
+
+
+def _parse_json(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Request body is not valid JSON: {exc}") from None
+
+
+async def optional_json_body(request: Request) -> Any:
+    """The parsed body, or ``{}`` when none was sent.
+
+    Only an absent body stands for ``{}``: a sent ``null``, ``false``, ``0`` or ``[]`` stays what it
+    is, so the shape check refuses it rather than reading it as "no changes".
+    """
+    data = await raw_body(request)
+    return _parse_json(data) if data.strip() else {}
+
+
+def query_int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"Query parameter '{name}' must be a whole number, got '{raw}'.") from None
