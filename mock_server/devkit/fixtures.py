@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mock_server.core.store import Store
-from mock_server.devkit.scenario_text import ScenarioError, files, read
-from mock_server.devkit.scenarios import import_into, scenario_key
+from mock_server.devkit.scenarios.load import import_into, scenario_key
+from mock_server.devkit.scenarios.text import ScenarioError, files, read
 
 
 def load_fixtures(store: Store, paths: Sequence[str | Path]) -> list[tuple[Path, str]]:

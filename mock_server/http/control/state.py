@@ -14,8 +14,9 @@ from starlette.routing import Route
 
 from mock_server.core.errors import BadRequest
 from mock_server.core.rules import Violation
-from mock_server.devkit.scenario_text import ScenarioError, check, parse, parse_json, to_yaml
-from mock_server.devkit.scenarios import export_tenant, import_tenant
+from mock_server.devkit.scenarios.export import export_tenant
+from mock_server.devkit.scenarios.load import import_tenant
+from mock_server.devkit.scenarios.text import ScenarioError, check, parse, parse_json, to_yaml
 from mock_server.http.web import empty_response, json_response, raw_body, session, store_of
 
 SOURCE = "request body"

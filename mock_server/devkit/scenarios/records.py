@@ -1,30 +1,23 @@
-"""Scenarios: a tenant's whole state as a document, and a tenant from one.
+"""Model records from a scenario document, every problem collected before giving up.
 
-:func:`export_tenant` writes everything a tenant holds (companies, their QBO company, connections,
-credentials, source accounts with their feeds, push operations, syncs, the clock) in the format of
-``contracts/scenario.schema.json``; :func:`import_into` reads it back. Export, import and export
-again gives the same document, and the tenant answers the public API as the original did.
+The schema (``contracts/scenario.schema.json``) has already checked each value's shape; what
+:class:`Importer` finds is what a schema cannot say: references between records (a push's
+connection, a mapping's QBO account, a waiting push of this account), ids given twice, a state
+the emulator could not have reached (a connected account without credentials, a Pending push with
+a completion time). Fields a hand-written file leaves out take the value the emulator would have
+given (see the schema's descriptions); the ids already written to each account and its latest date
+are derived from its feed and waiting pushes.
 
-The format carries facts only. What the emulator derives from them is rebuilt on import: the ids
-already written to each account and its latest date, the queue of pushes still pending, the
-accounts whose disconnection has not shown yet, the syncs still running. Fields a hand-written
-file leaves out take the value the emulator would have given (see the schema's descriptions).
-
-Pure: no I/O and no clock reads; ``now`` for defaults is the tenant's virtual now.
+Pure: no I/O and no clock reads; ``now`` for defaults is the tenant's (or the document's) virtual now.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
-from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import orjson
-
 from mock_server.core.clock import VirtualClock, to_utc
-from mock_server.core.ids import IdFactory
 from mock_server.core.model import (
     ACCOUNT_CONNECTED,
     ACCOUNT_PENDING,
@@ -32,7 +25,6 @@ from mock_server.core.model import (
     BANK_TRANSACTIONS,
     PENDING,
     SUCCESS,
-    SYNC_STARTED,
     Company,
     Connection,
     CredentialSet,
@@ -54,255 +46,7 @@ from mock_server.core.tenant import (
     Tenant,
     source_account_version,
 )
-from mock_server.devkit.scenario_text import Document, PathKey, Problem, ScenarioError
-from mock_server.http import views
-
-#: The tenant a scenario file loads into when it names no ``apiKey``.
-DEFAULT_API_KEY = "bankfeeds-mock"
-
-#: Every field of the model the format carries or rebuilds. A field missing here is state a
-#: snapshot would lose: the tests compare this against the model's own field lists.
-HANDLED_FIELDS: dict[str, frozenset[str]] = {
-    "Company": frozenset(
-        {"id", "name", "description", "created", "tags", "products", "last_sync", "connections", "push_operations", "qbo", "syncs"}
-    ),
-    "QboCompany": frozenset({"name", "base_currency", "currencies", "multicurrency", "plan", "chart", "next_id"}),
-    "TargetAccount": frozenset(
-        {"id", "name", "account_type", "account_number", "currency", "balance", "created", "nominal_code"}
-    ),
-    "Connection": frozenset(
-        {"id", "company_id", "integration_id", "source_id", "created", "otp", "otp_expires", "status", "last_sync", "credentials", "accounts"}
-    ),
-    "CredentialSet": frozenset({"username", "password", "created", "revoked"}),
-    "SourceAccount": frozenset(
-        {
-            "id", "connection_id", "version", "fields", "modified", "status", "feed_start_date", "linked_with",
-            "disconnected_at", "target_account_id", "known_ids", "latest", "waiting", "feed", "feed_size", "last_polled_at",
-        }
-    ),
-    "FeedChunk": frozenset({"polled_at", "transactions"}),
-    "PushOperation": frozenset(
-        {
-            "key", "company_id", "connection_id", "account_id", "requested", "due", "timeout_minutes", "transactions",
-            "status", "completed", "error_message", "violations", "data_type", "created_account", "balance_before",
-        }
-    ),
-    "ManagedSync": frozenset(
-        {
-            "id", "company_id", "connection_id", "account_id", "period_start", "period_end", "started", "due", "status",
-            "ended", "error_message", "error_code", "push_operation_keys",
-        }
-    ),
-    "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
-    "Tenant": frozenset(
-        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing"}
-    ),
-}
-
-
-def model_fields() -> dict[str, frozenset[str]]:
-    """The fields the model has today, by class name (what :data:`HANDLED_FIELDS` must match)."""
-    classes: list[Any] = [Company, QboCompany, TargetAccount, Connection, CredentialSet, SourceAccount, FeedChunk]
-    found = {cls.__name__: frozenset(f.name for f in dataclass_fields(cls)) for cls in [*classes, PushOperation, ManagedSync, Tenant]}
-    found["Txn"] = frozenset(Txn._fields)
-    return found
-
-
-# -- export ----------------------------------------------------------------------------------------
-
-
-def instant(value: datetime) -> str:
-    """UTC with a Z; milliseconds like the API, microseconds only when the value has them (lossless)."""
-    value = to_utc(value)
-    spec = "milliseconds" if value.microsecond % 1000 == 0 else "microseconds"
-    return value.isoformat(timespec=spec).replace("+00:00", "Z")
-
-
-def _maybe(value: datetime | None) -> str | None:
-    return instant(value) if value is not None else None
-
-
-def export_tenant(tenant: Tenant) -> dict[str, Any]:
-    """The tenant's whole state as a scenario document (plain JSON-able data)."""
-    return {
-        "apiKey": tenant.key,
-        "clock": {
-            "now": instant(tenant.clock.now()),
-            "frozen": tenant.clock.frozen,
-            "nextPoll": _maybe(tenant.next_poll),
-        },
-        "companies": [_export_company(company) for company in tenant.companies.values()],
-    }
-
-
-def _export_company(company: Company) -> dict[str, Any]:
-    return {
-        "id": company.id,
-        "name": company.name,
-        "description": company.description,
-        "created": instant(company.created),
-        "tags": dict(company.tags),
-        "products": list(company.products),
-        "lastSync": _maybe(company.last_sync),
-        "qbo": _export_qbo(company.qbo) if company.qbo is not None else None,
-        "connections": [_export_connection(connection) for connection in company.connections.values()],
-        "pushOperations": [_export_push(operation) for operation in company.push_operations.values()],
-        "syncs": [_export_sync(sync) for sync in company.syncs.values()],
-    }
-
-
-def _export_qbo(qbo: QboCompany) -> dict[str, Any]:
-    return {
-        "name": qbo.name,
-        "baseCurrency": qbo.base_currency,
-        "currencies": list(qbo.currencies),
-        "multicurrency": qbo.multicurrency,
-        "plan": qbo.plan,
-        "nextId": qbo.next_id,
-        "accounts": [_export_target(account) for account in qbo.chart.values()],
-    }
-
-
-def _export_target(account: TargetAccount) -> dict[str, Any]:
-    return {
-        "id": account.id,
-        "name": account.name,
-        "accountType": account.account_type,
-        "accountNumber": account.account_number,
-        "currency": account.currency,
-        "balance": account.balance,
-        "created": instant(account.created),
-        "nominalCode": account.nominal_code,
-    }
-
-
-def _export_connection(connection: Connection) -> dict[str, Any]:
-    return {
-        "id": connection.id,
-        "platformKey": "hcws",
-        "status": connection.status,
-        "created": instant(connection.created),
-        "lastSync": _maybe(connection.last_sync),
-        "otp": connection.otp,
-        "otpExpires": instant(connection.otp_expires),
-        "credentials": [
-            {"username": c.username, "password": c.password, "created": instant(c.created), "revoked": c.revoked}
-            for c in connection.credentials.values()
-        ],
-        "sourceAccounts": [_export_account(account) for account in connection.accounts.values()],
-    }
-
-
-def _export_account(account: SourceAccount) -> dict[str, Any]:
-    return {
-        "id": account.id,
-        "version": account.version,
-        **account.fields,
-        "status": account.status,
-        "feedStartDate": account.feed_start_date.isoformat() if account.feed_start_date else None,
-        "linkedWith": account.linked_with,
-        "disconnectedAt": _maybe(account.disconnected_at),
-        "targetAccountId": account.target_account_id,
-        "modified": instant(account.modified),
-        "lastPolledAt": _maybe(account.last_polled_at),
-        "feed": [
-            {"polledAt": instant(chunk.polled_at), "transactions": [views.transaction(t) for t in chunk.transactions]}
-            for chunk in account.feed
-        ],
-        "waiting": [operation.key for operation in account.waiting],
-    }
-
-
-def _export_push(operation: PushOperation) -> dict[str, Any]:
-    return {
-        "key": operation.key,
-        "dataType": operation.data_type,
-        "connectionId": operation.connection_id,
-        "accountId": operation.account_id,
-        "requested": instant(operation.requested),
-        "due": instant(operation.due),
-        "timeoutInMinutes": operation.timeout_minutes,
-        "status": operation.status,
-        "completed": _maybe(operation.completed),
-        "errorMessage": operation.error_message,
-        "violations": [
-            {"validatorName": v.validator_name, "itemId": v.item_id, "message": v.message} for v in operation.violations
-        ],
-        "transactions": [views.transaction(t) for t in operation.transactions],
-        "balanceBefore": operation.balance_before,
-        "createdAccount": _export_target(operation.created_account) if operation.created_account is not None else None,
-    }
-
-
-def _export_sync(sync: ManagedSync) -> dict[str, Any]:
-    return {
-        "id": sync.id,
-        "connectionId": sync.connection_id,
-        "accountId": sync.account_id,
-        "periodStart": instant(sync.period_start),
-        "periodEnd": instant(sync.period_end),
-        "started": instant(sync.started),
-        "due": instant(sync.due),
-        "status": sync.status,
-        "ended": _maybe(sync.ended),
-        "errorMessage": sync.error_message,
-        "errorCode": sync.error_code,
-        "pushOperationKeys": list(sync.push_operation_keys),
-    }
-
-
-# -- import ----------------------------------------------------------------------------------------
-
-
-def scenario_key(doc: Document) -> str:
-    """The tenant a file loads into under ``--fixtures``."""
-    key = doc.data.get("apiKey") if isinstance(doc.data, dict) else None
-    return key if isinstance(key, str) and key else DEFAULT_API_KEY
-
-
-def import_tenant(doc: Document, key: str, settings: Any) -> Tenant:
-    """A new tenant holding exactly the document's state (already checked against the schema)."""
-    tenant = Tenant.create(key, settings)
-    import_into(tenant, doc)
-    return tenant
-
-
-def import_into(tenant: Tenant, doc: Document) -> None:
-    """Add the document's companies to ``tenant`` and take its clock; ScenarioError and nothing
-    changed when it contradicts itself or what the tenant holds (ids taken, clocks that differ)."""
-    built = _Importer(tenant, doc).build()
-    clock, next_poll, companies = built
-    if clock is not None:
-        tenant.clock = clock
-    now = tenant.clock.now()
-    for company in companies:
-        tenant.companies[company.id] = company
-    if tenant.settings.poll_interval <= 0:
-        tenant.next_poll = None  # polls on demand only, whatever the file says
-    elif isinstance(next_poll, datetime):
-        tenant.next_poll = next_poll
-    elif clock is not None or next_poll is None:
-        # No instant given (or a state saved where polls were on demand): this server's schedule.
-        tenant.schedule_polls(now)
-    _rebuild_queues(tenant, companies)
-    # Ids drawn after a load must not repeat the loaded ones (a seeded tenant would draw the same
-    # again): continue from a stream that depends on the seed, the tenant and what was loaded.
-    digest = hashlib.sha256(orjson.dumps(doc.data, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
-    tenant.ids = IdFactory(tenant.settings.seed, f"{tenant.key}#{tenant.ids.hex(16)}{digest}")
-
-
-def _rebuild_queues(tenant: Tenant, companies: list[Company]) -> None:
-    for company in companies:
-        for operation in company.push_operations.values():
-            if operation.status == PENDING:
-                # Looked at again straight away: complete_due works out when it really ends.
-                tenant.schedule_push(operation, operation.requested)
-        for connection in company.connections.values():
-            for account in connection.accounts.values():
-                if account.disconnected_at is not None and account.status == ACCOUNT_CONNECTED:
-                    tenant.lagging.append(account)
-        tenant.syncing.extend(sync for sync in company.syncs.values() if sync.status == SYNC_STARTED)
-    tenant.syncing.sort(key=lambda sync: sync.started)
+from mock_server.devkit.scenarios.text import Document, PathKey, Problem, ScenarioError
 
 
 class _Unset:
@@ -312,7 +56,7 @@ class _Unset:
 _UNSET: Any = _Unset()
 
 
-class _Importer:
+class Importer:
     """Builds model records from a document, collecting every problem before giving up."""
 
     def __init__(self, tenant: Tenant, doc: Document) -> None:
