@@ -1,4 +1,4 @@
-"""The README's in-process examples run as written (the fixture example runs in test_installed_elsewhere)."""
+"""The README's in-process examples run as written (the fixture example runs in tests/testing/test_installed_elsewhere.py)."""
 
 from __future__ import annotations
 

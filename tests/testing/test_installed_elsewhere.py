@@ -19,7 +19,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.devkit.runner import TIMEOUT, run_pytest
+from tests.testing.runner import TIMEOUT, run_pytest
 
 pytestmark = pytest.mark.xdist_group("devkit")
 

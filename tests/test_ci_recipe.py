@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from mock_server.cli import main
-from tests.devkit.test_cli_wait import _closed_port
 from tests.support import auth_header
+from tests.test_cli_wait import _closed_port
 
 pytestmark = pytest.mark.xdist_group("devkit")
 

@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.devkit.runner import run_pytest
+from tests.testing.runner import run_pytest
 
 pytestmark = pytest.mark.xdist_group("devkit")
 
