@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from mock_server.core.clock import VirtualClock, to_utc
+from mock_server.core.clock import ClockOutOfRange, VirtualClock, check_in_range, to_utc
 from mock_server.core.ids import IdFactory
 from mock_server.core.model import (
     ACCOUNT_CONNECTED,
@@ -44,7 +44,7 @@ from mock_server.core.model import (
     TargetAccount,
     Txn,
 )
-from mock_server.core.rules import Violation, parse_local
+from mock_server.core.rules import Violation, local_ticks, parse_local
 from mock_server.core.tenant import (
     OTP_LIFETIME,
     QBO_INTEGRATION_ID,
@@ -77,7 +77,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     "SourceAccount": frozenset(
         {
             "id", "connection_id", "version", "fields", "modified", "status", "feed_start_date", "linked_with",
-            "disconnected_at", "target_account_id", "known_ids", "latest", "waiting", "feed", "feed_size", "last_polled_at",
+            "disconnected_at", "target_account_id", "known_ids", "latest", "latest_ticks", "waiting", "feed", "feed_size", "last_polled_at",
         }
     ),
     "FeedChunk": frozenset({"polled_at", "transactions"}),
@@ -270,7 +270,10 @@ def import_tenant(doc: Document, key: str, settings: Any) -> Tenant:
 def import_into(tenant: Tenant, doc: Document) -> None:
     """Add the document's companies to ``tenant`` and take its clock; ScenarioError and nothing
     changed when it contradicts itself or what the tenant holds (ids taken, clocks that differ)."""
-    built = _Importer(tenant, doc).build()
+    try:
+        built = _Importer(tenant, doc).build()
+    except ClockOutOfRange as exc:  # an instant other than the clock's: no path to name
+        raise ScenarioError(doc.source, [doc.problem((), str(exc))]) from None
     clock, next_poll, companies = built
     if clock is not None:
         tenant.clock = clock
@@ -339,11 +342,12 @@ class _Importer:
         next_poll: Any = _UNSET
         if "clock" in data:
             clock_data = data["clock"]
-            clock = VirtualClock(
-                self.instant(clock_data["now"]),
-                frozen=clock_data.get("frozen", True),
-                source=self.tenant.settings.time_source,
-            )
+            try:
+                start = self.instant(clock_data["now"])
+            except ClockOutOfRange as exc:
+                self.problem(("clock", "now"), str(exc))
+                start = self.tenant.clock.now()
+            clock = VirtualClock(start, frozen=clock_data.get("frozen", True), source=self.tenant.settings.time_source)
             if self.tenant.companies and clock.now() != self.tenant.clock.now():
                 self.problem(("clock", "now"), "differs from the clock of the scenario already loaded into this tenant")
             self.now = clock.now()
@@ -365,8 +369,12 @@ class _Importer:
 
     @staticmethod
     def instant(text: str) -> datetime:
-        # The schema checked the format (RFC 3339), which fromisoformat reads.
-        return to_utc(datetime.fromisoformat(text))
+        # The schema checked the format (RFC 3339), which fromisoformat reads. Every instant is
+        # held to the clock's range: a due date in year 9999 would overflow when work is scheduled.
+        try:
+            return check_in_range(datetime.fromisoformat(text))
+        except ClockOutOfRange as exc:
+            raise ClockOutOfRange(f"'{text}': {exc}") from None
 
     def maybe_instant(self, text: str | None) -> datetime | None:
         return self.instant(text) if text is not None else None
@@ -545,6 +553,7 @@ class _Importer:
                 self.problem(path, f"transaction id {txn.id} is written twice to this source account")
             account.known_ids.add(txn.id)
         account.latest = parse_local(written[-1].date) if written else None
+        account.latest_ticks = local_ticks(written[-1].date) if written else None
 
     def push(self, item: Mapping[str, Any], path: PathKey, company: Company) -> PushOperation:
         requested = self.instant(item["requested"])
