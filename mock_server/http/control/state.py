@@ -16,6 +16,7 @@ from mock_server.core.errors import BadRequest
 from mock_server.core.rules import Violation
 from mock_server.devkit.scenario_text import ScenarioError, check, parse, parse_json, to_yaml
 from mock_server.devkit.scenarios import export_tenant, import_tenant
+from mock_server.http.limits import MAX_JSON_DEPTH, too_deep, value_depth
 from mock_server.http.web import empty_response, json_response, raw_body, session, store_of
 
 SOURCE = "request body"
@@ -40,6 +41,8 @@ async def put_state(request: Request) -> Response:
         raise BadRequest("A scenario is required in the body, as JSON or YAML (the shape GET /_mock/state answers).")
     try:
         doc = parse_json(body, SOURCE) if "json" in request.headers.get("content-type", "") else parse(body, SOURCE)
+        if value_depth(doc.data) > MAX_JSON_DEPTH:  # before the schema check, which recurses
+            raise too_deep("The scenario")
         check(doc)
         # Built aside and swapped in whole: a scenario that fails halfway leaves nothing behind.
         tenant = import_tenant(doc, s.tenant.key, s.tenant.settings)
