@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-
 #: The instants a virtual clock may show. Past them the emulator could not represent what it
 #: schedules from "now" (a push timeout may run 2**31 minutes, about 4083 years; Python's dates
 #: end in 9999), so a clock set or advanced beyond them is refused and left where it was.

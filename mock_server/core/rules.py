@@ -179,7 +179,7 @@ def local_ticks(value: object) -> int | None:
     tick after ``'...T10:00:00.0000001'``. None exactly when :func:`parse_local` gives None.
     """
     local = parse_local(value)
-    return None if local is None else _ticks(local, value)  # type: ignore[arg-type]
+    return _ticks(local, value) if local is not None and isinstance(value, str) else None
 
 
 def _ticks(local: datetime, raw: str) -> int:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from starlette.types import Scope
+
 from mock_server.core.errors import ApiError, BadRequest, NotFound
 
 MAX_JSON_DEPTH = 64
@@ -79,7 +81,7 @@ def value_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
-def refusal(scope: dict[str, Any]) -> ApiError | None:
+def refusal(scope: Scope) -> ApiError | None:
     """Why this request is refused before it reaches a handler, or None: headers past their limits,
     a header sent twice that may be sent once, an encoded slash in the path."""
     headers: list[tuple[bytes, bytes]] = scope.get("headers", [])

@@ -178,7 +178,7 @@ def _parse_json(data: bytes) -> Any:
     try:
         parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc).lower():  # orjson's own bound (1024) is past ours: say ours
+        if "depth limit" in str(exc) or "recursion" in str(exc).lower():  # orjson's bound (1024) is past ours
             raise too_deep() from None
         raise BadRequest(f"Request body is not valid JSON: {exc}") from None
     check_json_depth(data)
