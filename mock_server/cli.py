@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from mock_server.core.clock import to_utc
+from mock_server.core.clock import ClockOutOfRange, check_in_range
 from mock_server.settings import Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
@@ -21,9 +21,13 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _instant(text: str) -> datetime:
     try:
-        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
+    try:
+        return check_in_range(moment)
+    except ClockOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _non_negative(text: str) -> float:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mock_server.core.clock import check_in_range
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -49,6 +51,8 @@ class Settings:
             object.__setattr__(self, "clock", clock)
         elif clock is not None and not isinstance(clock, datetime):
             raise TypeError(f"Settings.clock must be a datetime or an ISO 8601 string, not {type(clock).__name__}")
+        if isinstance(clock, datetime):
+            check_in_range(clock)  # ClockOutOfRange (a ValueError) names the bounds
         for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"Settings.{name} cannot be negative")

@@ -25,7 +25,7 @@ from mock_server.core.model import (
     SourceAccount,
     Txn,
 )
-from mock_server.core.rules import AccountView, Violation, balance_after, check_batch, parse_local
+from mock_server.core.rules import AccountView, Violation, balance_after, check_batch, local_ticks, parse_local
 from mock_server.core.tenant import Tenant
 
 
@@ -37,6 +37,7 @@ def account_view(account: SourceAccount) -> AccountView:
         feed_start_date=account.feed_start_date,
         latest=account.latest,
         known_ids=account.known_ids,
+        latest_ticks=account.latest_ticks,
     )
 
 
@@ -68,6 +69,7 @@ def create_bank_transactions(
     account.fields["balance"] = balance_after(transactions, balance_before)
     account.known_ids.update(txn.id for txn in accepted)
     account.latest = parse_local(accepted[-1].date)
+    account.latest_ticks = local_ticks(accepted[-1].date)
     account.modified = now
     operation = start(
         tenant,
@@ -201,6 +203,7 @@ def _release(account: SourceAccount, operation: PushOperation) -> None:
     account.known_ids.difference_update(txn.id for txn in operation.transactions)
     last = _last_written(account)
     account.latest = parse_local(last.date) if last else None
+    account.latest_ticks = local_ticks(last.date) if last else None
 
 
 def _last_written(account: SourceAccount) -> Txn | None:

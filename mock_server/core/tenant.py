@@ -188,6 +188,8 @@ class Tenant:
         account_id = body.get("id")
         if not isinstance(account_id, str) or not account_id:
             raise BadRequest("Source account 'id' is required and must be a non-empty string.")
+        if "/" in account_id:  # it names the account in paths, where %2F is never a separator
+            raise BadRequest(f"Source account id '{account_id}' holds '/': an id that names a path segment cannot.")
         if account_id in connection.accounts:
             raise BadRequest(f"A source account with id '{account_id}' already exists on this connection.")
         version = source_account_version(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -25,12 +26,35 @@ from mock_server.settings import Settings
 TICK_SECONDS = 0.5
 
 
+_background = logging.getLogger("mock_server.background")
+
+
+def settle_every_tenant(store: Store, failing: dict[str, str]) -> None:
+    """One round of the background work: each tenant's due polls and push completions.
+
+    One tenant's state can never stop the others' work: an error is logged with the tenant's key
+    (once while it repeats; ``failing`` remembers what each tenant last failed with) and the round
+    goes on. That tenant's own calls answer the same error until its state is fixed or reset.
+    """
+    for tenant in store:
+        try:
+            settle(tenant, tenant.clock.now())
+        except Exception as exc:
+            text = f"{type(exc).__name__}: {exc}"
+            if failing.get(tenant.key) != text:
+                failing[tenant.key] = text
+                _background.exception("Background work failed for tenant %r; serving the others", tenant.key)
+        else:
+            if failing.pop(tenant.key, None) is not None:
+                _background.info("Background work for tenant %r runs again", tenant.key)
+
+
 async def _tick(store: Store) -> None:
     """Runs polls and push completions that fall due while nobody calls (real-time clocks)."""
+    failing: dict[str, str] = {}
     while True:
         await asyncio.sleep(TICK_SECONDS)
-        for tenant in store:
-            settle(tenant, tenant.clock.now())
+        settle_every_tenant(store, failing)
 
 
 def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute] | None = None) -> Starlette:

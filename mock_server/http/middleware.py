@@ -24,6 +24,7 @@ from mock_server.core.ids import IdFactory
 from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
+from mock_server.http.limits import refusal
 from mock_server.http.web import api_key, error_response
 from mock_server.logs import log_request
 from mock_server.settings import Settings
@@ -120,7 +121,9 @@ class RequestMiddleware:
             return
         started = time.perf_counter()
         method: str = scope["method"]
-        if "//" in scope["path"]:
+        # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
+        refused = refusal(scope)
+        if "//" in scope["path"] and refused is None:
             # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
             scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
         path: str = scope["path"]
@@ -151,9 +154,9 @@ class RequestMiddleware:
             await send(message)
 
         rule: FaultRule | None = None
-        error: ApiError | None = None
+        error: ApiError | None = refused
         route: Route | None = None
-        if journal is not None and key is not None:
+        if journal is not None and key is not None and refused is None:
             plan = self.devkit.live_faults(key)
             if plan is not None:
                 route = self._route(scope)
@@ -162,7 +165,8 @@ class RequestMiddleware:
         try:
             if rule is not None and rule.latency_ms:
                 await asyncio.sleep(rule.latency_ms / 1000)
-            error = rule.error() if rule is not None else None
+            if error is None and rule is not None:
+                error = rule.error()
             if error is not None:
                 await error_response(Request(scope), error)(scope, tapped_receive, tapped_send)
             else:

@@ -29,7 +29,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     "SourceAccount": frozenset(
         {
             "id", "connection_id", "version", "fields", "modified", "status", "feed_start_date", "linked_with",
-            "disconnected_at", "target_account_id", "known_ids", "latest", "waiting", "feed", "feed_size", "last_polled_at",
+            "disconnected_at", "target_account_id", "known_ids", "latest", "latest_ticks", "waiting", "feed", "feed_size", "last_polled_at",
         }
     ),
     "FeedChunk": frozenset({"polled_at", "transactions"}),

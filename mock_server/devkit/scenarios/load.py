@@ -17,11 +17,12 @@ from typing import Any
 
 import orjson
 
+from mock_server.core.clock import ClockOutOfRange
 from mock_server.core.ids import IdFactory
 from mock_server.core.model import ACCOUNT_CONNECTED, PENDING, SYNC_STARTED, Company
 from mock_server.core.tenant import Tenant
 from mock_server.devkit.scenarios.records import Importer
-from mock_server.devkit.scenarios.text import Document
+from mock_server.devkit.scenarios.text import Document, ScenarioError
 
 #: The tenant a scenario file loads into when it names no ``apiKey``.
 DEFAULT_API_KEY = "bankfeeds-mock"
@@ -43,7 +44,10 @@ def import_tenant(doc: Document, key: str, settings: Any) -> Tenant:
 def import_into(tenant: Tenant, doc: Document) -> None:
     """Add the document's companies to ``tenant`` and take its clock; ScenarioError and nothing
     changed when it contradicts itself or what the tenant holds (ids taken, clocks that differ)."""
-    built = Importer(tenant, doc).build()
+    try:
+        built = Importer(tenant, doc).build()
+    except ClockOutOfRange as exc:  # an instant other than the clock's: no path to name
+        raise ScenarioError(doc.source, [doc.problem((), str(exc))]) from None
     clock, next_poll, companies = built
     if clock is not None:
         tenant.clock = clock
