@@ -171,13 +171,10 @@ def complete_due(tenant: Tenant, now: datetime) -> None:
             _release(account, operation)
         if status == SUCCESS and operation.created_account is not None:
             _open_in_qbo(tenant, operation)
-        # Raised at the instant it ended, which settle() may reach later.
-        tenant.webhooks.emit(
-            write_event(operation.data_type, status),
-            at,
-            company=tenant.companies.get(operation.company_id),
-            operation=operation,
-        )
+        company = tenant.companies.get(operation.company_id)
+        if company is not None:  # a deleted company's pushes end with nobody to tell
+            # Raised at the instant it ended, which settle() may reach later.
+            tenant.webhooks.emit(write_event(operation.data_type, status), at, company=company, operation=operation)
 
 
 def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:
