@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from itertools import pairwise
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -227,7 +228,7 @@ def test_a_failing_receiver_is_retried_on_codats_schedule_with_the_same_webhook_
         eventually(lambda n=n: len(attempts()) == n, f"attempt {n}")
 
     made = attempts()
-    gaps = [at(b["at"]) - at(a["at"]) for a, b in zip(made, made[1:], strict=False)]
+    gaps = [at(b["at"]) - at(a["at"]) for a, b in pairwise(made)]
     assert gaps == list(RETRY_SCHEDULE)
     assert [a["statusCode"] for a in made] == [500] * 8
     message = tenant.webhooks.messages("connection.created")[0]
