@@ -236,9 +236,13 @@ class Outbox:
         events, self._events = self._events, []
         return events
 
-    def forget_events(self) -> None:
-        """Drop events not rendered yet (a scenario's replayed history raises none)."""
-        self._events.clear()
+    def adopt(self, other: Outbox, *, endpoints: bool = True) -> None:
+        """Take ``other``'s endpoints (a replaced tenant keeps its subscriptions) and, with
+        ``endpoints=False``, only its id stream. Messages stay behind."""
+        self._ids = other._ids
+        if endpoints:
+            self.endpoints = dict(other.endpoints)
+            self.messages, self._open, self._events = {}, {}, []
 
     def publish(self, event: Event, body: bytes) -> list[Message]:
         """One message per endpoint that listened to ``event`` and is still enabled, due at once."""

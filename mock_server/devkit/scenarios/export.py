@@ -49,6 +49,29 @@ def export_tenant(tenant: Tenant) -> dict[str, Any]:
             "nextPoll": _maybe(tenant.next_poll),
         },
         "companies": [_export_company(company) for company in tenant.companies.values()],
+        **_export_webhooks(tenant),
+    }
+
+
+def _export_webhooks(tenant: Tenant) -> dict[str, Any]:
+    """The endpoints, when the tenant has any (a document without them leaves a tenant's own alone)."""
+    endpoints = tenant.webhooks.endpoints.values()
+    if not endpoints:
+        return {}
+    return {
+        "webhooks": {
+            "endpoints": [
+                {
+                    "id": e.id,
+                    "url": e.url,
+                    "secret": e.secret,
+                    "eventTypes": list(e.event_types),
+                    "disabled": e.disabled,
+                    "failingSince": _maybe(e.failing_since),
+                }
+                for e in endpoints
+            ]
+        }
     }
 
 
