@@ -58,18 +58,11 @@ def _export_webhooks(tenant: Tenant) -> dict[str, Any]:
     endpoints = tenant.webhooks.endpoints.values()
     if not endpoints:
         return {}
+    # The control API's shape, with instants kept to the microsecond.
     return {
         "webhooks": {
             "endpoints": [
-                {
-                    "id": e.id,
-                    "url": e.url,
-                    "secret": e.secret,
-                    "eventTypes": list(e.event_types),
-                    "disabled": e.disabled,
-                    "failingSince": _maybe(e.failing_since),
-                }
-                for e in endpoints
+                {**views.webhook_endpoint(e), "failingSince": _maybe(e.failing_since)} for e in endpoints
             ]
         }
     }

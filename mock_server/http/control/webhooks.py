@@ -15,7 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server.core.clock import format_utc
-from mock_server.core.webhooks import Attempt, Endpoint, Message
+from mock_server.core.webhooks import Attempt, Message
+from mock_server.http import views
 from mock_server.http.schemas import control_schemas
 from mock_server.http.web import Session, empty_response, json_body, json_response, session
 from mock_server.http.webhooks import WebhookHub
@@ -24,17 +25,6 @@ from mock_server.http.webhooks import WebhookHub
 def hub_of(request: Request) -> WebhookHub:
     hub: WebhookHub = request.app.state.webhooks
     return hub
-
-
-def endpoint_view(endpoint: Endpoint) -> dict[str, Any]:
-    return {
-        "id": endpoint.id,
-        "url": endpoint.url,
-        "secret": endpoint.secret,
-        "eventTypes": list(endpoint.event_types),
-        "disabled": endpoint.disabled,
-        "failingSince": format_utc(endpoint.failing_since) if endpoint.failing_since else None,
-    }
 
 
 def attempt_view(attempt: Attempt) -> dict[str, Any]:
@@ -75,12 +65,12 @@ async def create_endpoint(request: Request) -> Response:
     body = await json_body(request)
     control_schemas().check("mock-create-webhook-endpoint", body)
     endpoint = s.tenant.webhooks.add_endpoint(body["url"], body.get("secret"), body.get("eventTypes"), s.now)
-    return json_response(endpoint_view(endpoint), 201)
+    return json_response(views.webhook_endpoint(endpoint), 201)
 
 
 async def list_endpoints(request: Request) -> Response:
     s = _session(request)
-    return json_response({"endpoints": [endpoint_view(e) for e in s.tenant.webhooks.endpoints.values()]})
+    return json_response({"endpoints": [views.webhook_endpoint(e) for e in s.tenant.webhooks.endpoints.values()]})
 
 
 async def delete_endpoint(request: Request) -> Response:
