@@ -40,6 +40,34 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _positive(text: str) -> float:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _webhook_url(text: str) -> str:
+    from mock_server.core.errors import ApiError
+    from mock_server.core.webhooks import check_url
+
+    try:
+        return check_url(text)
+    except ApiError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _webhook_secret(text: str) -> str:
+    from mock_server.core.errors import ApiError
+    from mock_server.core.webhooks import secret_key
+
+    try:
+        secret_key(text)
+    except ApiError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return text
+
+
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     """The options that shape an emulator, shared by every command that starts one."""
     env_keys = _env("api_key")
@@ -52,6 +80,9 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
     parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
     parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
+    parser.add_argument("--webhook-url", action="append", type=_webhook_url, default=[_webhook_url(u) for u in (_env("webhook_url") or "").split(",") if u], metavar="URL", help="subscribe every tenant to every webhook event at this URL; repeatable (env BANKFEEDS_MOCK_WEBHOOK_URL, comma-separated)")
+    parser.add_argument("--webhook-secret", type=_webhook_secret, default=_webhook_secret(w) if (w := _env("webhook_secret")) else None, metavar="whsec_...", help="sign --webhook-url deliveries with this secret (default: one generated and printed at start; env BANKFEEDS_MOCK_WEBHOOK_SECRET)")
+    parser.add_argument("--webhook-timeout", type=_positive, default=_positive(_env("webhook_timeout", "15") or "15"), metavar="SECONDS", help="a webhook receiver that has not answered within this many real seconds failed the attempt (default 15, as Codat; env BANKFEEDS_MOCK_WEBHOOK_TIMEOUT)")
     parser.add_argument("--fixtures", action="append", default=[p for p in (_env("fixtures") or "").split(os.pathsep) if p], metavar="PATH", help=f"load a scenario file (or every scenario file of a directory) at start, into the tenant its apiKey names; repeatable (env BANKFEEDS_MOCK_FIXTURES, separated by '{os.pathsep}')")
 
 
@@ -67,6 +98,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         disconnect_lag_days=args.disconnect_lag_days,
         max_body_bytes=args.max_body_bytes,
         fixtures=tuple(args.fixtures),
+        webhook_urls=tuple(args.webhook_url),
+        webhook_secret=args.webhook_secret,
+        webhook_timeout=args.webhook_timeout,
     )
 
 
@@ -78,6 +112,14 @@ def serve(args: argparse.Namespace) -> int:
     from mock_server.logs import logging_config
 
     settings = settings_from(args)
+    if settings.webhook_urls and settings.webhook_secret is None:
+        from dataclasses import replace
+
+        from mock_server.devkit.receiver import new_secret
+
+        # One secret for every tenant's subscription, so the receiver needs to know only this one.
+        settings = replace(settings, webhook_secret=new_secret())
+        print(f"bankfeeds-mock: webhooks to {', '.join(settings.webhook_urls)} are signed with {settings.webhook_secret}", flush=True)
     try:
         app = create_app(settings)
     except ScenarioError as exc:

@@ -35,6 +35,12 @@ class Settings:
     background_ticks: bool = True
     #: Scenario files loaded into tenants at start.
     fixtures: tuple[str, ...] = field(default_factory=tuple)
+    #: Every tenant starts subscribed to every event type at these URLs (``--webhook-url``).
+    webhook_urls: tuple[str, ...] = field(default_factory=tuple)
+    #: The secret those subscriptions are signed with (``whsec_`` + base64); None: one per endpoint.
+    webhook_secret: str | None = None
+    #: A receiver that has not answered within this many real seconds failed the attempt.
+    webhook_timeout: float = 15.0
     #: Real time, in Unix seconds: the one place the emulator reads it. The core never does; it is
     #: handed this source (tests hand it a fake one).
     time_source: Callable[[], float] = field(default=time.time, compare=False, repr=False)
@@ -56,3 +62,17 @@ class Settings:
         for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"Settings.{name} cannot be negative")
+        if self.webhook_timeout <= 0:
+            raise ValueError("Settings.webhook_timeout must be more than 0 seconds")
+        object.__setattr__(self, "webhook_urls", tuple(self.webhook_urls))
+        # Checked as the control API checks them, so a bad URL or secret stops the start.
+        from mock_server.core.errors import ApiError
+        from mock_server.core.webhooks import check_url, secret_key
+
+        try:
+            for url in self.webhook_urls:
+                check_url(url)
+            if self.webhook_secret is not None:
+                secret_key(self.webhook_secret)
+        except ApiError as exc:
+            raise ValueError(exc.message) from None

@@ -27,6 +27,7 @@ from mock_server.core.model import (
 )
 from mock_server.core.rules import AccountView, Violation, balance_after, check_batch, local_ticks, parse_local
 from mock_server.core.tenant import Tenant
+from mock_server.core.webhooks import write_event
 
 
 def account_view(account: SourceAccount) -> AccountView:
@@ -172,6 +173,10 @@ def complete_due(tenant: Tenant, now: datetime) -> None:
             _release(account, operation)
         if status == SUCCESS and operation.created_account is not None:
             _open_in_qbo(tenant, operation)
+        company = tenant.companies.get(operation.company_id)
+        if company is not None:  # a deleted company's pushes end with nobody to tell
+            # Raised at the instant it ended, which settle() may reach later.
+            tenant.webhooks.emit(write_event(operation.data_type, status), at, company=company, operation=operation)
 
 
 def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:

@@ -21,6 +21,7 @@ from mock_server.http import api, control
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.http.web import error_response
+from mock_server.http.webhooks import WebhookHub
 from mock_server.settings import Settings
 
 TICK_SECONDS = 0.5
@@ -68,28 +69,33 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     # Scenario files fail here, with file and line, rather than at the first request.
     load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
+    webhooks = WebhookHub(store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(_tick(store)) if settings.background_ticks else None
+        # Webhooks go out whether or not QBO's schedule runs in the background.
+        sender = asyncio.create_task(webhooks.run())
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            for running in (task, sender):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
 
     # Routes are tried in order: the public API, where the traffic is, comes first.
     routes = [*api.routes, *control.routes, *ui.routes, *(extra_routes or [])]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes)],
+        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes, webhooks=webhooks)],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
     app.state.devkit = devkit
+    app.state.webhooks = webhooks
     app.state.ui = ui.UiMemory()
     return app

@@ -25,7 +25,8 @@ from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
 from mock_server.http.limits import refusal
-from mock_server.http.web import api_key, error_response
+from mock_server.http.web import api_key, base_url, error_response
+from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
 
@@ -101,11 +102,15 @@ def _served_by(route: object, method: str) -> Route | None:
 class RequestMiddleware:
     """Correlation id, faults, journal and log line for every HTTP request."""
 
-    def __init__(self, app: ASGIApp, *, store: Store, devkit: DevKit, routes: Sequence[BaseRoute]) -> None:
+    def __init__(
+        self, app: ASGIApp, *, store: Store, devkit: DevKit, routes: Sequence[BaseRoute], webhooks: WebhookHub
+    ) -> None:
         self.app = app
         self.store = store
         self.devkit = devkit
         self.routes = routes
+        self.webhooks = webhooks
+        self._reached = False
 
     def _route(self, scope: Scope) -> Route | None:
         # Only faults need the route before routing, and only for tenants that have rules.
@@ -123,6 +128,10 @@ class RequestMiddleware:
         method: str = scope["method"]
         # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
         refused = refusal(scope)
+        if not self._reached and refused is None:
+            # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
+            self.webhooks.reached_at(base_url(Request(scope)))
+            self._reached = True
         if "//" in scope["path"] and refused is None:
             # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
             scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
@@ -172,6 +181,8 @@ class RequestMiddleware:
             else:
                 await self.app(scope, tapped_receive if request_tap is not None else receive, tapped_send)
         finally:
+            # Events the call raised go out from the sender's own tasks, never inside this call.
+            self.webhooks.wake()
             duration_ms = (time.perf_counter() - started) * 1000
             if error is None:
                 route = _served_by(scope.get("route"), method)

@@ -47,7 +47,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     ),
     "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
     "Tenant": frozenset(
-        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing"}
+        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks"}
     ),
 }
 

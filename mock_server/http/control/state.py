@@ -47,6 +47,8 @@ async def put_state(request: Request) -> Response:
         check(doc)
         # Built aside and swapped in whole: a scenario that fails halfway leaves nothing behind.
         tenant = import_tenant(doc, s.tenant.key, s.tenant.settings)
+        if not isinstance(doc.data, dict) or "webhooks" not in doc.data:
+            tenant.webhooks.adopt(s.tenant.webhooks)  # a scenario naming no endpoints keeps the tenant's
     except ScenarioError as exc:
         raise BadRequest(
             "The scenario cannot be loaded: " + "; ".join(str(exc).splitlines()[:5]),
