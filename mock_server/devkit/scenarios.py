@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
+from msgspec import UNSET
 
 from mock_server.core.clock import VirtualClock, to_utc
 from mock_server.core.ids import IdFactory
@@ -104,7 +105,7 @@ def model_fields() -> dict[str, frozenset[str]]:
     """The fields the model has today, by class name (what :data:`HANDLED_FIELDS` must match)."""
     classes: list[Any] = [Company, QboCompany, TargetAccount, Connection, CredentialSet, SourceAccount, FeedChunk]
     found = {cls.__name__: frozenset(f.name for f in dataclass_fields(cls)) for cls in [*classes, PushOperation, ManagedSync, Tenant]}
-    found["Txn"] = frozenset(Txn._fields)
+    found["Txn"] = frozenset(Txn.__struct_fields__)
     return found
 
 
@@ -374,8 +375,14 @@ class _Importer:
     def txn(self, item: Mapping[str, Any], path: PathKey) -> Txn:
         if parse_local(item["date"]) is None:
             self.problem((*path, "date"), f"'{item['date']}' is not an ISO 8601 date or date-time")
+        balance = item.get("balance")
         return Txn(
-            item["id"], item["date"], item["description"], item["amount"], item.get("balance"), item.get("transactionType")
+            item["id"],
+            item["date"],
+            item["description"],
+            item["amount"],
+            UNSET if balance is None else balance,
+            item.get("transactionType"),
         )
 
     # -- records ---------------------------------------------------------------------------
