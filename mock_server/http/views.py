@@ -21,6 +21,8 @@ from mock_server.core.model import (
     SourceAccount,
     TargetAccount,
     Txn,
+    balance_of,
+    type_of,
 )
 from mock_server.core.pushes import changes
 from mock_server.core.webhooks import Endpoint
@@ -113,8 +115,8 @@ def transaction(record: Txn) -> dict[str, Any]:
         "date": record.date,
         "description": record.description,
         "amount": record.amount,
-        "balance": record.balance,
-        "transactionType": record.transaction_type,
+        "balance": balance_of(record),
+        "transactionType": type_of(record),
     }
 
 
