@@ -323,14 +323,42 @@ def _mask(tree: Query, records: Sequence[R], reader: Callable[[str], Reader[R]])
     values = list(map(reader(tree.field), records))
     if tree.operator == "~" or _as_date(tree.value) is None:
         # Text compared with a value that is no date compares as lower-cased text: when every
-        # value is text (str.lower refuses anything else), that is the whole test.
-        try:
-            lowered = list(map(str.lower, values))
-        except TypeError:
-            pass
-        else:
-            return list(map(_TEXT[tree.operator], lowered, repeat(tree.value.lower())))
+        # value is text, that is the whole test.
+        text = _text(values)
+        if text is not None:
+            return list(map(_TEXT[tree.operator], text.lowered(), repeat(tree.value.lower())))
     return list(map(_comparison(tree.operator, tree.value), values))
+
+
+_SEPARATOR = "\x00"
+# What _as_date needs before it tries to parse (ten characters, a "-" fifth), within one value.
+# Searched in the joined text behind one more separator: a literal first lets the search skip ahead.
+_DATE_LIKE = re.compile(r"\x00[^\x00]{4}-[^\x00]{5}")
+
+
+class _Text:
+    """Values that are all text, joined once so each test over them is one C call, not one per value."""
+
+    def __init__(self, joined: str, count: int) -> None:
+        self.joined, self.count = joined, count
+
+    def lowered(self) -> list[str]:
+        # Lower-casing the joined text lower-cases each value (the separator is no letter).
+        return self.joined.lower().split(_SEPARATOR) if self.count else []
+
+    def any_date_like(self) -> bool:
+        return "-" in self.joined and _DATE_LIKE.search(_SEPARATOR + self.joined) is not None
+
+
+def _text(values: list[Any]) -> _Text | None:
+    """The values as :class:`_Text` when every one is a string holding no separator; else None."""
+    try:
+        joined = _SEPARATOR.join(values)
+    except TypeError:
+        return None
+    if joined.count(_SEPARATOR) != max(len(values) - 1, 0):
+        return None
+    return _Text(joined, len(values))
 def matching(
     records: Sequence[R], query: str, fields: Iterable[str], reader: Callable[[str], Reader[R]]
 ) -> list[R]:
@@ -339,18 +367,11 @@ def matching(
     return list(compress(records, _mask(tree, records, reader)))
 
 
-_DATE_LIKE = re.compile(r".{4}-.{5}", re.DOTALL)
-
-
 def _keys(values: list[Any]) -> list[Any]:
     """Sort keys that order as :func:`_sort_key` does, cheaper for a field of text or of numbers."""
-    try:
-        lowered = list(map(str.lower, values))
-    except TypeError:
-        pass
-    else:
-        if not any(map(_DATE_LIKE.match, values)):  # only text, none of it a date: order by the text
-            return lowered
+    text = _text(values)
+    if text is not None and not text.any_date_like():  # only text, none of it a date: order by the text
+        return text.lowered()
     if values and {type(v) for v in values} <= {int, float}:
         return list(map(float, values))
     return [_sort_key(v) for v in values]

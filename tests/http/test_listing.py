@@ -27,7 +27,9 @@ BASE = "http://testserver"
 T0 = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
 
 # Text that is also a number, a date or null, so every comparison rule gets exercised.
-words = st.sampled_from(["Alpha", "beta", "Beta", "gamma goods", "5", "10", "2026-03-18", "2026-03-18T10:00:00Z", "null", "ä", ""])
+words = st.sampled_from(
+    ["Alpha", "beta", "Beta", "gamma goods", "5", "10", "2026-03-18", "2026-03-18T10:00:00Z", "null", "ä", "ΟΔΟΣ", "a\x00b", ""]
+)
 instants = st.integers(min_value=0, max_value=4 * 24 * 3600).map(lambda s: T0 + timedelta(seconds=s, milliseconds=s % 7))
 maybe_instants = st.none() | instants
 
