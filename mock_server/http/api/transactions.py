@@ -17,8 +17,7 @@ from mock_server.core.push_options import bank_transactions_model
 from mock_server.core.pushes import create_bank_transactions, write_records
 from mock_server.core.rules import Violation
 from mock_server.http import views
-from mock_server.http.paging import page_of, page_request
-from mock_server.http.query import select
+from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import json_response, parse_body, query_int, raw_body, session
 
@@ -100,9 +99,8 @@ async def list_operations(request: Request) -> Response:
     s = session(request)
     paging = page_request(request.query_params)
     company = s.tenant.company(request.path_params["companyId"])
-    records = [views.push_operation(op) for op in company.push_operations.values()]
-    chosen = select(records, paging.query, paging.order_by, fields=record_fields("PushOperation"))
-    return json_response(page_of(chosen, paging, request.url.path))
+    listing = Listing(views.push_operation, record_fields("PushOperation"), views.PUSH_OPERATION_READERS)
+    return json_response(page_of_records(company.push_operations.values(), listing, paging, request.url.path))
 
 
 async def get_create_model(request: Request) -> Response:
