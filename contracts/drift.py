@@ -2,7 +2,8 @@
 
 Both documents are reduced to *facts*, after every ``$ref`` is resolved and the spellings that mean
 the same are made one (``nullable: true`` and ``type: [X, 'null']``; ``anyOf``/``oneOf`` with a
-``null`` branch; ``allOf`` merged). A fact is an owner path and an attribute::
+``null`` branch; ``allOf`` merged). A ``$ref`` is read as Codat's generated SDKs read it (see
+:mod:`contracts.clients`): whatever sits beside it, ``nullable: true`` included, counts for nothing. A fact is an owner path and an attribute::
 
     ("create-company", "request", "body.name")          "type"     -> "string"
     ("list-companies", "parameter query:pageSize")      "maximum"  -> "5000"
@@ -190,9 +191,8 @@ def normalise(schema: Any, resolver: _Resolver, stack: tuple[str, ...] = ()) -> 
         ref = schema["$ref"]
         if ref in stack or len(stack) > _DEPTH_LIMIT:
             return {"recursive": True}  # the same shape again, whatever either document names it
-        out = normalise(resolver.target(ref), resolver, (*stack, ref))
-        # OpenAPI 3.1 lets keywords sit beside $ref (Codat writes `nullable: true` there).
-        schema = {key: value for key, value in schema.items() if key != "$ref"}
+        # Codat writes `nullable: true` beside many a $ref; generated clients ignore it, and so do we.
+        return normalise(resolver.target(ref), resolver, (*stack, ref))
     for part in schema.get("allOf", ()):
         _merge(out, normalise(part, resolver, stack))
     types = schema.get("type")

@@ -36,8 +36,18 @@ class _Operation:
 
 
 class ResponseChecker:
-    def __init__(self, spec: dict[str, Any]) -> None:
+    """Checks answers against ``spec``.
+
+    ``formats``: check the string formats (the document's own, or as rewritten by
+    :mod:`contracts.clients`). ``undocumented_errors``: a ``$ref`` that an error answer (4xx, 5xx)
+    with a status the document does not list is checked against, instead of being reported: a
+    client takes any such answer as an error, but still reads its envelope.
+    """
+
+    def __init__(self, spec: dict[str, Any], *, formats: bool = False, undocumented_errors: str | None = None) -> None:
         self._components = spec.get("components", {})
+        self._formats = formats
+        self._undocumented_errors = undocumented_errors
         self._operations: list[_Operation] = []
         for path, item in spec.get("paths", {}).items():
             pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$")
@@ -59,7 +69,9 @@ class ResponseChecker:
     def _validator(self, operation: _Operation, key: str, schema: Any) -> Any:
         cache_key = (operation.operation_id, key)
         if cache_key not in self._compiled:
-            self._compiled[cache_key] = jsonschema_rs.Draft202012Validator({"components": self._components, "allOf": [schema]})
+            self._compiled[cache_key] = jsonschema_rs.Draft202012Validator(
+                {"components": self._components, "allOf": [schema]}, validate_formats=self._formats
+            )
         return self._compiled[cache_key]
 
     def check(self, method: str, path: str, status: int, body: Any, content_type: str = "application/json") -> list[Mismatch]:
@@ -69,6 +81,8 @@ class ResponseChecker:
             return []  # not part of this document (another document's path)
         key = str(status)
         documented = operation.responses.get(key) or operation.responses.get(f"{key[0]}XX") or operation.responses.get("default")
+        if documented is None and self._undocumented_errors and status >= 400:
+            documented = {"content": {"application/json": {"schema": {"$ref": self._undocumented_errors}}}}
         if documented is None:
             return [Mismatch(operation.operation_id, status, f"status {status} is not documented ({', '.join(operation.responses)})")]
         if "$ref" in documented:

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema_rs
+import yaml
 from starlette.testclient import TestClient
 
-from contracts.responses import ResponseChecker
+from contracts.clients import as_generated_clients_read
+from contracts.responses import Mismatch, ResponseChecker
 from mock_server import Settings, create_app
 from mock_server.http.schemas import load
 
 # A fixed Wednesday morning; tests that need another instant set their own clock.
 NOW = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
 API_KEY = "test-key"
+# Codat's own document sits beside the repository (never copied into it); a worktree sits at the same depth.
+CODAT_DOCUMENT = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "Codat-Bank-Feeds.yaml"
 
 
 def auth_header(key: str = API_KEY) -> dict[str, str]:
@@ -37,18 +44,55 @@ def checker() -> ResponseChecker:
     return _checkers["both"]
 
 
+@cache
+def codat_as_clients_read() -> dict[str, Any] | None:
+    """Codat's document as its generated SDKs read it (see contracts.clients); None when it is not beside the repo."""
+    if not CODAT_DOCUMENT.is_file():
+        return None
+    return as_generated_clients_read(yaml.safe_load(CODAT_DOCUMENT.read_text(encoding="utf-8")))
+
+
+@cache
+def strict_checker() -> ResponseChecker | None:
+    spec = codat_as_clients_read()
+    return None if spec is None else ResponseChecker(spec, formats=True, undocumented_errors="#/components/schemas/ErrorMessage")
+
+
+def strict_webhook_mismatches(event_type: str, body: Any) -> list[str]:
+    """How a webhook body breaks Codat's schema for its event type, read as the SDKs read it.
+
+    [] without Codat's document, or for an event type it does not document.
+    """
+    spec = codat_as_clients_read()
+    webhook = (spec or {}).get("webhooks", {}).get(event_type)
+    if spec is None or webhook is None:
+        return []
+    schema = webhook["post"]["requestBody"]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.Draft202012Validator({"components": spec["components"], "allOf": [schema]}, validate_formats=True)
+    return [f"{'/'.join(map(str, e.instance_path)) or 'body'}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def strict_mismatches(method: str, path: str, status: int, body: Any) -> list[Mismatch]:
+    """How an answer of the public API would fail in a generated Codat SDK; [] without Codat's document."""
+    strict = strict_checker()
+    return [] if strict is None else strict.check(method, path, status, body)
+
+
 def _check_response(response: httpx.Response) -> None:
-    """Every answer the suite sees must be documented: status and body."""
+    """Every answer the suite sees must be documented (status and body), and readable by Codat's SDKs."""
     response.read()
     body: Any = None
+    content_type = response.headers.get("content-type", "")
     if response.content:
-        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else response.text
+        body = response.json() if content_type.startswith("application/json") else response.text
     if response.request.url.path.endswith(".yaml"):
         return
-    mismatches = checker().check(
-        response.request.method, response.request.url.path, response.status_code, body, response.headers.get("content-type", "")
-    )
+    method, path, status = response.request.method, response.request.url.path, response.status_code
+    mismatches = checker().check(method, path, status, body, content_type)
     assert not mismatches, "Response departs from the OpenAPI document:\n" + "\n".join(map(str, mismatches))
+    if content_type.startswith("application/json"):
+        strict = strict_mismatches(method, path, status, body)
+        assert not strict, "Response would fail in Codat's generated SDKs:\n" + "\n".join(map(str, strict))
 
 
 def make_client(settings: Settings | None = None, key: str = API_KEY) -> TestClient:

@@ -75,7 +75,6 @@ def bank_account_model(qbo: QboCompany) -> dict[str, Any]:
             ),
             "balance": _field("Number", "Opening Balance", "Balance the account opens with; 0 when absent.", required=False),
         },
-        "validation": None,
     }
 
 
@@ -134,5 +133,4 @@ def bank_transactions_model(account: SourceAccount) -> dict[str, Any]:
                 notes=[("transactions", f"From 1 to {MAX_BATCH} transactions per request.")],
             ),
         },
-        "validation": None,
     }

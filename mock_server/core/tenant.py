@@ -42,7 +42,8 @@ QBO_SOURCE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "bankfeeds-mock:source:hcws")
 V2_ACCOUNT_TYPES = ("checking", "savings", "loan", "creditCard", "prepaidCard")
 V2_REQUIRED = ("id", "accountName", "accountType", "accountNumber", "currency", "balance")
 V1_FIELDS = ("accountName", "accountType", "accountNumber", "sortCode", "currency", "balance")
-V2_FIELDS = (*V1_FIELDS, "routingInfo", "accountInfo")
+V2_ONLY_FIELDS = ("routingInfo", "accountInfo")
+V2_FIELDS = (*V1_FIELDS, *V2_ONLY_FIELDS)
 UPDATABLE = ("accountName", "status", "balance")
 
 
@@ -210,6 +211,7 @@ class Tenant:
         if account_id in connection.accounts:
             raise BadRequest(f"A source account with id '{account_id}' already exists on this connection.")
         version = source_account_version(body)
+        check_one_shape(connection, version)
         if version == 2:
             missing = [name for name in V2_REQUIRED if body.get(name) is None]
             if missing:
@@ -326,10 +328,31 @@ class Tenant:
 
 
 def source_account_version(body: dict[str, Any]) -> int:
-    """2 when the body carries anything only v2 has; the v1 shape otherwise."""
-    if body.get("accountType") in V2_ACCOUNT_TYPES or "routingInfo" in body or "accountInfo" in body:
+    """2 when the body carries a property only v2 has, or fits v2's prototype; the v1 shape otherwise.
+
+    A body with a v2 account type but without every field v2 requires (say no ``balance``) fits
+    only v1's prototype, where only ``id`` is required: the official SDKs send it as v1, and it is
+    taken as v1. With ``routingInfo`` or ``accountInfo`` it is v2 (v1 has no place for them), and
+    the missing fields are refused.
+    """
+    if any(name in body for name in V2_ONLY_FIELDS):
+        return 2
+    if body.get("accountType") in V2_ACCOUNT_TYPES and all(body.get(name) is not None for name in V2_REQUIRED):
         return 2
     return 1
+
+
+def check_one_shape(connection: Connection, version: int) -> None:
+    """A connection's source accounts share one shape: Codat lists them as one array, all v2 or all v1."""
+    held = {account.version for account in connection.accounts.values()}
+    if held and version not in held:
+        other = held.pop()
+        raise BadRequest(
+            f"Connection '{connection.id}' holds v{other} source accounts; a v{version} one cannot join them, "
+            f"because Codat lists a connection's source accounts in one shape. Send it in the v{other} shape "
+            + ("(accountType Debit or Credit, no routingInfo or accountInfo)" if other == 1 else "(accountType checking, savings, loan, creditCard or prepaidCard, with every v2 field)")
+            + ", or create it on another connection."
+        )
 
 
 def account_field(account: SourceAccount, name: str) -> Any:

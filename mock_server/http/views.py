@@ -6,6 +6,11 @@ is reached, so that ``redirect`` and ``linkUrl`` point back at it.
 Each paged record type also has ``*_READERS``: its view's fields read one at a time from the record
 (for a list's query and orderBy, so a list of 10,000 builds 100 views, not 10,000). A field left
 out is read from the whole view; each reader gives what the view shows (tests/http/test_listing.py).
+
+An unset value is left out of the answer, except where Codat's document lets a generated client
+take ``null`` (``nullable: true`` on a schema of its own). Codat writes many properties as a
+``$ref`` with ``nullable: true`` beside it, which generated clients ignore: to them such a property
+is a value when present, and ``null`` there fails the TypeScript SDK's response models.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from mock_server.core.model import (
     type_of,
 )
 from mock_server.core.pushes import changes
+from mock_server.core.tenant import V2_ONLY_FIELDS
 from mock_server.core.webhooks import Endpoint
 from mock_server.http.query import Reader
 
@@ -41,19 +47,24 @@ def _maybe_utc(value: datetime | None) -> str | None:
 
 
 def company(record: Company, base_url: str) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "name": record.name,
-        "description": record.description,
-        "redirect": f"{base_url}/link/{record.id}",
-        "lastSync": _maybe_utc(record.last_sync),
-        "created": format_utc(record.created),
-        "createdByUserName": None,
-        "products": list(record.products),
-        "tags": dict(record.tags),
-        "referenceSubsidiaryCompanies": [],
-        "dataConnections": [connection(c, base_url) for c in record.connections.values()],
-    }
+    body: dict[str, Any] = {"id": record.id, "name": record.name}
+    if record.description is not None:
+        body["description"] = record.description
+    body["redirect"] = f"{base_url}/link/{record.id}"
+    if record.last_sync:
+        body["lastSync"] = format_utc(record.last_sync)
+    body.update(
+        {
+            "created": format_utc(record.created),
+            # A string of its own marked nullable: clients take null, and Codat sends it for API-made companies.
+            "createdByUserName": None,
+            "products": list(record.products),
+            "tags": dict(record.tags),
+            "referenceSubsidiaryCompanies": [],
+            "dataConnections": [connection(c, base_url) for c in record.connections.values()],
+        }
+    )
+    return body
 
 
 COMPANY_READERS: Mapping[str, Reader[Company]] = {
@@ -74,7 +85,7 @@ def link_url(record: Connection, base_url: str) -> str:
 
 
 def connection(record: Connection, base_url: str) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "id": record.id,
         "integrationId": record.integration_id,
         "integrationKey": QBO_BANK_FEEDS,
@@ -83,11 +94,13 @@ def connection(record: Connection, base_url: str) -> dict[str, Any]:
         "platformName": QBO_PLATFORM_NAME,
         "linkUrl": link_url(record, base_url),
         "status": record.status,
-        "lastSync": _maybe_utc(record.last_sync),
-        "created": format_utc(record.created),
-        "dataConnectionErrors": [],
-        "connectionInfo": None,
     }
+    if record.last_sync:
+        body["lastSync"] = format_utc(record.last_sync)
+    body["created"] = format_utc(record.created)
+    body["dataConnectionErrors"] = []
+    body["connectionInfo"] = None  # an object of its own marked nullable: clients take null
+    return body
 
 
 CONNECTION_READERS: Mapping[str, Reader[Connection]] = {
@@ -105,18 +118,27 @@ CONNECTION_READERS: Mapping[str, Reader[Connection]] = {
 }
 
 
-def source_account(record: SourceAccount) -> dict[str, Any]:
-    """In the shape (v1 or v2) the account was created with."""
+def source_account(record: SourceAccount, version: int | None = None) -> dict[str, Any]:
+    """In the shape (v1 or v2) the account was created with, or in ``version``'s.
+
+    Both shapes are closed (``additionalProperties: false``): a v2 account answered as v1 (as
+    update-source-account answers) leaves out ``routingInfo`` and ``accountInfo``.
+    """
+    version = version or record.version
     body: dict[str, Any] = {"id": record.id}
     for name, value in record.fields.items():
-        if record.version == 2 and value is None and name in ("routingInfo", "accountInfo"):
-            continue
+        if name in V2_ONLY_FIELDS:
+            if version == 1 or value is None:
+                continue
         if value is None and name == "currency":
             continue  # not nullable in either shape: an account created without one shows none
         body[name] = value
     body["modifiedDate"] = format_utc(record.modified)
     body["status"] = record.status
-    body["feedStartDate"] = record.feed_start_date.isoformat() if record.feed_start_date else None
+    if record.feed_start_date:
+        body["feedStartDate"] = record.feed_start_date.isoformat()
+    elif version == 2:
+        body["feedStartDate"] = None  # v2 types it as a nullable string of its own; v1 as a bare $ref
     return body
 
 
@@ -132,7 +154,6 @@ def push_operation(record: PushOperation) -> dict[str, Any]:
         "pushOperationKey": record.key,
         "dataConnectionKey": record.connection_id,
         "requestedOnUtc": format_utc(record.requested),
-        "completedOnUtc": _maybe_utc(record.completed),
         "timeoutInMinutes": record.timeout_minutes,
         "timeoutInSeconds": _timeout_seconds(record),
         "status": record.status,
@@ -146,6 +167,8 @@ def push_operation(record: PushOperation) -> dict[str, Any]:
         },
         "statusCode": record.status_code,
     }
+    if record.completed:
+        body["completedOnUtc"] = format_utc(record.completed)  # a bare $ref: left out while Pending
     return body
 
 
@@ -231,7 +254,8 @@ def mapping(record: SourceAccount, qbo: QboCompany, options: list[TargetAccount]
         body["targetAccountName"] = target.name
     body["status"] = record.status
     body["targetAccountOptions"] = [target_option(option) for option in options]
-    body["feedStartDate"] = record.feed_start_date.isoformat() if record.feed_start_date else None
+    if record.feed_start_date:
+        body["feedStartDate"] = record.feed_start_date.isoformat()
     return body
 
 

@@ -39,15 +39,14 @@ logger = logging.getLogger("mock_server.webhooks")
 
 def reference_company(company: Company | None, company_id: str | None, base_url: str) -> dict[str, Any]:
     """Codat's ``referenceCompany``: the company in short, with a link to it (our dashboard)."""
+    # name and description are typed as a bare $ref upstream: strings when present, never null.
     if company is None:
-        return {"id": company_id, "name": None, "description": None, "links": {"portal": f"{base_url}/ui"}, "tags": {}}
-    return {
-        "id": company.id,
-        "name": company.name,
-        "description": company.description,
-        "links": {"portal": f"{base_url}/ui"},
-        "tags": dict(company.tags),
-    }
+        return {"id": company_id, "links": {"portal": f"{base_url}/ui"}, "tags": {}}
+    reference: dict[str, Any] = {"id": company.id, "name": company.name}
+    if company.description is not None:
+        reference["description"] = company.description
+    reference.update({"links": {"portal": f"{base_url}/ui"}, "tags": dict(company.tags)})
+    return reference
 
 
 def payload(event: Event, base_url: str) -> dict[str, Any]:

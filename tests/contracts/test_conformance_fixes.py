@@ -115,19 +115,6 @@ def test_credentials_without_the_required_body_are_refused(client: TestClient, w
     assert world.credentials(company, connection)["username"]  # with a body ({}) they are issued
 
 
-def test_a_connection_holding_both_shapes_lists_each_account_in_its_own(client: TestClient, world: World) -> None:
-    company = world.company()
-    connection = world.connection(company)
-    path = world.accounts_path(company, connection)
-    world.account(company, connection, "v2-account")
-    client.post(path, json={"id": "v1-account", "accountName": "Old", "accountType": "Debit", "currency": "USD"})
-
-    listed = {a["id"]: a for a in client.get(path).json()}  # the client checks the answer against the document
-
-    assert listed["v2-account"]["accountType"] == "checking"
-    assert listed["v1-account"]["accountType"] == "Debit"
-
-
 def test_a_batch_that_breaks_the_documented_shape_is_refused_whole(client: TestClient, world: World) -> None:
     company = world.company()
     connection = world.connection(company)

@@ -68,9 +68,20 @@ def test_nullable_true_and_a_type_array_with_null_are_the_same_fact() -> None:
     assert compare(upstream=theirs, ours=mine, allowances=[]).clean
 
 
-def test_a_null_branch_of_anyof_and_a_ref_with_nullable_beside_it_are_the_same_fact() -> None:
+def test_nullable_beside_a_ref_counts_for_nothing_as_generated_clients_read_it() -> None:
     components = {"schemas": {"When": {"type": "string", "format": "date-time"}}}
     theirs = one_operation({"$ref": "#/components/schemas/When", "nullable": True}) | {"components": components}
+    plain = one_operation({"$ref": "#/components/schemas/When"}) | {"components": components}
+    nullable = one_operation({"anyOf": [{"$ref": "#/components/schemas/When"}, {"type": "null"}]}) | {"components": components}
+
+    assert compare(upstream=theirs, ours=plain, allowances=[]).clean
+    [difference] = compare(upstream=theirs, ours=nullable, allowances=[]).unexplained
+    assert (difference.attribute, difference.upstream, difference.ours) == ("type", "string", "null | string")
+
+
+def test_a_null_branch_of_anyof_and_nullable_on_a_schema_of_its_own_are_the_same_fact() -> None:
+    components = {"schemas": {"When": {"type": "string", "format": "date-time"}}}
+    theirs = one_operation({"type": "string", "format": "date-time", "nullable": True})
     mine = one_operation({"anyOf": [{"$ref": "#/components/schemas/When"}, {"type": "null"}]}) | {"components": components}
 
     assert compare(upstream=theirs, ours=mine, allowances=[]).clean

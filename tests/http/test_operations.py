@@ -47,7 +47,7 @@ def test_every_documented_operation_answers_as_documented(client: TestClient, wo
     world.account(company, connection, "acc-1")
     batch = [
         {"id": "acc-2", "accountName": "Savings", "accountType": "savings", "accountNumber": "2", "currency": "USD", "balance": 5},
-        {"id": "acc-3", "accountName": "Old style", "currency": "USD", "balance": 0},
+        {"id": "acc-3", "accountName": "Card", "accountType": "creditCard", "accountNumber": "3", "currency": "USD", "balance": 0},
     ]
     assert c.post(accounts + "/batch", json=batch).status_code == 201
     assert len(c.get(accounts).json()) == 3

@@ -39,7 +39,9 @@ def test_v1_body_is_answered_in_the_v1_shape(client: TestClient, world: World) -
     created = client.post(path, json=V1).json()
 
     assert {k: created[k] for k in V1} == V1
-    assert created["status"] == "pending" and created["feedStartDate"] is None
+    assert created["status"] == "pending"
+    # v1 types feedStartDate as a bare $ref: a date when present, so an unlinked account has none.
+    assert "feedStartDate" not in created
     assert "routingInfo" not in created
 
 
@@ -49,17 +51,70 @@ def test_v2_body_is_answered_in_the_v2_shape(client: TestClient, world: World) -
     created = client.post(path, json=V2).json()
 
     assert created["routingInfo"] == V2["routingInfo"] and created["accountInfo"] == V2["accountInfo"]
-    assert created["status"] == "pending"
+    # v2 types feedStartDate as a nullable string of its own: null until linked, as Codat sends it.
+    assert created["status"] == "pending" and created["feedStartDate"] is None
 
 
-def test_v2_account_type_without_required_fields_is_400(client: TestClient, world: World) -> None:
+def test_v2_account_type_without_every_v2_field_is_taken_as_v1_as_the_sdks_send_it(client: TestClient, world: World) -> None:
+    _, _, path = _setup(world)
+    body = {"id": "x", "accountName": "S", "accountType": "savings", "accountNumber": "1", "currency": "USD"}
+
+    response = client.post(path, json=body)
+
+    assert response.status_code == 200
+    # v1's own nullable fields stay null when unset; its bare-$ref feedStartDate is left out.
+    assert response.json() == {
+        **body, "sortCode": None, "balance": None, "modifiedDate": response.json()["modifiedDate"], "status": "pending"
+    }
+    assert client.get(path).json() == [response.json()]
+
+
+def test_routing_info_without_the_rest_of_the_v2_fields_is_400_naming_them(client: TestClient, world: World) -> None:
     _, _, path = _setup(world)
 
-    response = client.post(path, json={"id": "x", "accountType": "savings", "accountName": "S"})
+    response = client.post(path, json={"id": "x", "accountType": "savings", "accountName": "S", "routingInfo": V2["routingInfo"]})
 
     assert response.status_code == 400
-    assert "accountNumber" in response.json()["error"] and "currency" in response.json()["error"]
+    error = response.json()["error"]
+    assert "accountNumber" in error and "currency" in error and "balance" in error
     assert client.get(path).json() == []
+
+
+def test_an_account_of_the_other_shape_is_refused_so_the_list_keeps_one_shape(client: TestClient, world: World) -> None:
+    company, _, path = _setup(world)
+    client.post(path, json=V2)
+
+    refused = client.post(path, json=V1)
+    batch = client.post(f"{path}/batch", json=[{**V2, "id": "acc-003"}, V1])
+
+    assert refused.status_code == 400 and "v2 source accounts" in refused.json()["error"]
+    assert batch.status_code == 207
+    assert [r["result"]["statusCode"] for r in batch.json()] == [201, "400"]
+    listed = client.get(path).json()
+    assert [a["id"] for a in listed] == ["acc-001", "acc-003"] and all("routingInfo" in a for a in listed)
+    other_connection = world.accounts_path(company, world.connection(company))
+    assert client.post(other_connection, json=V1).status_code == 200
+
+
+def test_the_shape_is_free_again_once_the_connection_holds_no_account(client: TestClient, world: World) -> None:
+    _, _, path = _setup(world)
+    client.post(path, json=V2)
+    client.delete(f"{path}/acc-001")
+
+    assert client.post(path, json=V1).status_code == 200
+
+
+def test_update_of_a_v2_account_answers_the_v1_shape_codat_documents(client: TestClient, world: World) -> None:
+    _, _, path = _setup(world)
+    client.post(path, json=V2)
+
+    updated = client.patch(f"{path}/acc-001", json={"id": "acc-001", "accountName": "Renamed"})
+
+    assert updated.status_code == 200
+    assert updated.json()["accountName"] == "Renamed" and updated.json()["accountType"] == "checking"
+    assert "routingInfo" not in updated.json() and "accountInfo" not in updated.json()
+    assert "feedStartDate" not in updated.json()
+    assert client.get(path).json()[0]["routingInfo"] == V2["routingInfo"], "the account keeps its v2 fields"
 
 
 def test_duplicate_account_id_is_400(client: TestClient, world: World) -> None:

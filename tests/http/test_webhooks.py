@@ -22,7 +22,7 @@ from mock_server.core.webhooks import RETRY_SCHEDULE
 from mock_server.devkit.receiver import Inbox
 from mock_server.http.schemas import load
 from mock_server.testing.client import MockTenant
-from tests.support import NOW, World, _check_response, txn
+from tests.support import NOW, World, _check_response, strict_webhook_mismatches, txn
 
 DAY = 86400
 
@@ -65,6 +65,8 @@ def received(tenant: MockTenant, event_type: str, **where: Any) -> dict[str, Any
     Webhook(inbox.secret).verify(delivery.raw, delivery.headers)  # raises unless Codat-signed
     errors = [e.message for e in schema_of(event_type).iter_errors(body)]
     assert not errors, errors
+    strict = strict_webhook_mismatches(event_type, body)
+    assert not strict, f"Codat's SDKs would not read this {event_type} body: {strict}"
     for name, value in where.items():
         assert body["payload"][name] == value
     return body

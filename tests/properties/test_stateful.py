@@ -31,6 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from starlette.testclient import TestClient
 
 from mock_server import Settings
+from mock_server.core.tenant import source_account_version
 from mock_server.devkit.receiver import Inbox, WebhookReceiver
 from mock_server.testing import strategies as qbo
 from mock_server.testing.strategies import AccountState
@@ -77,6 +78,7 @@ class AccountModel:
     connection: str
     id: str
     balance: Decimal | None
+    version: int = 2  # the shape it was created in; a connection's accounts share one
     status: str = "pending"
     feed_start: date | None = None
     linked: bool = False
@@ -235,8 +237,10 @@ class EmulatorMachine(RuleBasedStateMachine):
         if len(model.accounts) >= 3:
             return
         ids = st.sampled_from(["acc-1", "acc-2", "acc-3", "checking", "savings"])
-        body = data.draw(qbo.source_accounts(ids=ids), label="source account")
-        if model.accounts and not new_connection:
+        reuse = bool(model.accounts) and not new_connection
+        shape = model.accounts[-1].version if reuse else None
+        body = data.draw(qbo.source_accounts(version=shape, ids=ids), label="source account")
+        if reuse:
             company, connection = model.accounts[-1].company, model.accounts[-1].connection
             if any(a.connection == connection and a.id == body["id"] for a in model.accounts):
                 return
@@ -245,7 +249,7 @@ class EmulatorMachine(RuleBasedStateMachine):
             connection = api.connection(company)
             model.companies.append(company)
         api.account(company, connection, body)
-        model.accounts.append(AccountModel(company, connection, body["id"], as_decimal(body.get("balance"))))
+        model.accounts.append(AccountModel(company, connection, body["id"], as_decimal(body.get("balance")), source_account_version(body)))
 
     @rule(data=st.data(), tenant=st.sampled_from(TENANTS), days_back=st.integers(0, 10))
     def link(self, data: st.DataObject, tenant: str, days_back: int) -> None:

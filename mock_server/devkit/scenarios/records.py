@@ -222,6 +222,11 @@ class Importer:
             account = self.account(entry, (*path, "sourceAccounts", index), company, connection)
             if account.id in connection.accounts:
                 self.problem((*path, "sourceAccounts", index, "id"), f"source account {account.id} is given twice")
+            if any(other.version != account.version for other in connection.accounts.values()):
+                self.problem(
+                    (*path, "sourceAccounts", index),
+                    "a connection's source accounts share one shape (all version 1 or all version 2), as Codat lists them",
+                )
             connection.accounts[account.id] = account
         connected = any(account.status == ACCOUNT_CONNECTED for account in connection.accounts.values())
         connection.status = item.get("status", "Linked" if connected else "PendingAuth")

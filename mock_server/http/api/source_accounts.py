@@ -77,7 +77,8 @@ async def update_source_account(request: Request) -> Response:
     if "id" in body and body["id"] != account_id:
         raise BadRequest(f"Body 'id' ({body['id']}) differs from the account in the path ({account_id}).")
     account = s.tenant.update_source_account(*_ids(request), account_id, body, s.now)
-    return json_response(views.source_account(account))
+    # Codat's document answers this operation with the v1 shape (a closed schema), whatever the account's.
+    return json_response(views.source_account(account, version=1))
 
 
 async def delete_source_account(request: Request) -> Response:

@@ -165,7 +165,7 @@ def segment(draw: st.DrawFn, real: str) -> str:
     if kind == "real-slash":
         return quote(real, safe="") + draw(st.sampled_from(["%2Fconnections", "%2F..", "%2f"]))
     if kind == "odd":
-        return quote(draw(ODD_TEXT), safe="")[:500] or "x"
+        return quote(draw(ODD_TEXT).encode("utf-8", "surrogatepass"), safe="")[:500] or "x"
     if kind == "dots":
         return draw(st.sampled_from(["..", "%2E%2E", ".", "%2e"]))
     if kind == "long":
