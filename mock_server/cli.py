@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from mock_server.core.clock import to_utc
-from mock_server.settings import Settings
+from mock_server.settings import RATE_LIMIT_MODES, Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
 
@@ -36,6 +36,22 @@ def _non_negative(text: str) -> float:
     return value
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _rate_limit(text: str) -> str:
+    if text not in RATE_LIMIT_MODES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(RATE_LIMIT_MODES)}, not {text!r}")
+    return text
+
+
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     """The options that shape an emulator, shared by every command that starts one."""
     env_keys = _env("api_key")
@@ -48,6 +64,8 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
     parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
     parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
+    parser.add_argument("--rate-limit", type=_rate_limit, default=_rate_limit(_env("rate_limit", "codat") or "codat"), metavar="codat|off", help="codat: Codat's daily quota (base x (1 + active connected companies), reset at 00:00 UTC of the virtual clock), 10 requests in flight per company, 429 with Retry-After and X-Rate-Limit-* headers on every public answer; off: none of that (default codat; env BANKFEEDS_MOCK_RATE_LIMIT)")
+    parser.add_argument("--daily-quota-base", type=_at_least_one, default=_at_least_one(_env("daily_quota_base", "1000") or "1000"), metavar="N", help="requests a day per client and per active connected company (default 1000, as Codat; env BANKFEEDS_MOCK_DAILY_QUOTA_BASE)")
     parser.add_argument("--fixtures", action="append", default=[p for p in (_env("fixtures") or "").split(os.pathsep) if p], metavar="PATH", help=f"load a scenario file (or every scenario file of a directory) at start, into the tenant its apiKey names; repeatable (env BANKFEEDS_MOCK_FIXTURES, separated by '{os.pathsep}')")
 
 
@@ -62,6 +80,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         api_keys=tuple(args.api_key),
         disconnect_lag_days=args.disconnect_lag_days,
         max_body_bytes=args.max_body_bytes,
+        rate_limit=args.rate_limit,
+        daily_quota_base=args.daily_quota_base,
         fixtures=tuple(args.fixtures),
     )
 

@@ -17,6 +17,7 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
+from mock_server.http.limits import Limits
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.http.web import error_response
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     # Scenario files fail here, with file and line, rather than at the first request.
     load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
+    limits = Limits(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -60,12 +62,13 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     routes = [*api.routes, *control.routes, *ui.routes, *(extra_routes or [])]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes)],
+        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes)],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
     app.state.devkit = devkit
+    app.state.limits = limits
     app.state.ui = ui.UiMemory()
     return app

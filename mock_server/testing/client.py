@@ -214,8 +214,15 @@ class MockTenant:
     # -- the emulator -----------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget everything of this tenant (companies, pushes, feeds); its clock starts over."""
+        """Forget everything of this tenant (companies, pushes, feeds, idempotency keys); its clock
+        starts over and its daily quota is whole again."""
         self.call("POST", "/_mock/reset")
+
+    def rate_limit(self) -> dict[str, Any]:
+        """The tenant's daily quota (``GET /_mock/rate-limit``): ``dailyQuota``, ``used``,
+        ``quotaRemaining``, ``nextReset`` and the public calls ``inFlight``. Reading it counts nothing."""
+        quota: dict[str, Any] = self.call("GET", "/_mock/rate-limit")
+        return quota
 
     def state(self) -> dict[str, Any]:
         """The tenant's whole state as a scenario (``GET /_mock/state``): save it, replay it with :meth:`load_state`."""

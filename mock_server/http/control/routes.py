@@ -38,6 +38,7 @@ async def reset(request: Request) -> Response:
     key = api_key(request, store.settings)
     store.reset(key)
     devkit_of(request).forget(key)  # a fresh tenant: no journal, no fault rules
+    request.app.state.limits.forget(key)  # ... a whole quota and no idempotency keys
     return empty_response(204)
 
 
