@@ -51,7 +51,9 @@ def server(kind: str) -> Iterator[tuple[int, subprocess.Popen[bytes], float]]:
     """Start the emulator or the bare app; yield its port, process and seconds to healthy."""
     port = free_port()
     if kind == "emulator":
-        command = [sys.executable, "-m", "mock_server", "serve", "--port", str(port), "--log-level", "warning"]
+        # Rate limits stay on (the default path, headers and all) with a quota no run reaches.
+        command = [sys.executable, "-m", "mock_server", "serve", "--port", str(port), "--log-level", "warning",
+                   "--daily-quota-base", str(10**9)]
         health = "/_mock/health"
     else:
         command = [sys.executable, "-m", "uvicorn", "benchmarks.bare:app", "--port", str(port),
