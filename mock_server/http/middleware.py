@@ -192,7 +192,8 @@ class RequestMiddleware:
                     await asyncio.sleep(rule.latency_ms / 1000)
             if error is not None:
                 await error_response(Request(scope), error)(scope, app_receive, tapped_send)
-            elif public and key is not None and wants_idempotency(scope):
+            elif public and key is not None and wants_idempotency(scope) and self._route(scope) is not None:
+                # Only an operation keeps answers: a path or method nobody serves answers 404/405.
                 await run_idempotent(
                     scope,
                     app_receive,

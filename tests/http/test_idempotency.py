@@ -179,6 +179,16 @@ def test_a_key_that_is_not_a_guid_or_sent_twice_is_400_and_nothing_runs(client: 
     assert companies(client) == 0
 
 
+def test_a_path_or_method_nobody_serves_answers_404_or_405_whatever_the_key(client: TestClient) -> None:
+    headers = key()
+    client.post("/companies", json={"name": "Kept"}, headers=headers)
+
+    wrong_method = client.patch("/companies", json={"name": "Kept"}, headers=headers)
+    wrong_path = client.post("/companies/x/nothing-here", json={"name": "Kept"}, headers=headers)
+
+    assert (wrong_method.status_code, wrong_path.status_code) == (405, 404)
+
+
 def test_the_key_means_nothing_on_put_get_and_delete(client: TestClient, world: World) -> None:
     company = world.company()
     headers = key()
