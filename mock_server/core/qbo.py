@@ -85,6 +85,7 @@ def link(tenant: Tenant, username: str, password: str, requests: list[LinkReques
         if account in tenant.lagging:
             tenant.lagging.remove(account)
     connection.status = "Linked"
+    tenant.connections_changed()
     return Linked(connection, accounts)
 
 

@@ -6,7 +6,7 @@ may have 10 requests running at once. Past either limit Codat answers 429 with `
 and every answer carries ``X-Rate-Limit-Limit``, ``-Remaining`` and ``-Reset``.
 
 Here the base (1,000) is a setting, the day is the tenant's virtual day, and an ACC is a company
-with at least one ``Linked`` connection. A request not about one company (``/companies`` itself)
+with at least one ``Linked`` connection (:meth:`Tenant.active_connected_companies`). A request not about one company (``/companies`` itself)
 draws on the client's own pool of 10, the ``1 +`` of the daily formula. A refused request uses up
 nothing.
 
@@ -19,13 +19,11 @@ deliver. Pure: "now" is always an argument.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from mock_server.core.clock import format_utc, to_utc
-from mock_server.core.model import Company
 
 __all__ = [
     "CONCURRENCY_RETRY_AFTER",
@@ -37,7 +35,6 @@ __all__ = [
     "Allowance",
     "Quota",
     "Transition",
-    "active_connected_companies",
     "next_reset",
 ]
 
@@ -56,11 +53,6 @@ def next_reset(now: datetime) -> datetime:
     """The first 00:00 UTC after ``now``."""
     day = to_utc(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return day + timedelta(days=1)
-
-
-def active_connected_companies(companies: Iterable[Company]) -> int:
-    """Companies with at least one Linked connection: the ACCs of Codat's formula."""
-    return sum(1 for company in companies if any(c.status == "Linked" for c in company.connections.values()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ class Tenant:
     lagging: list[SourceAccount] = field(default_factory=list)
     #: Managed bank feed syncs still Started, oldest first.
     syncing: list[ManagedSync] = field(default_factory=list)
+    #: Companies with a Linked connection (Codat's ACCs), counted once until a connection changes;
+    #: None = count again. Every request's rate limit reads it.
+    _active: int | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, key: str, settings: Settings, generation: int = 0) -> Tenant:
@@ -75,6 +78,18 @@ class Tenant:
         self.next_poll = now + timedelta(seconds=interval) if interval > 0 else None
 
     # -- lookups -------------------------------------------------------------------------------
+
+    def active_connected_companies(self) -> int:
+        """Companies with at least one Linked connection: the ACCs of Codat's rate limits."""
+        if self._active is None:
+            self._active = sum(
+                1 for company in self.companies.values() if any(c.status == "Linked" for c in company.connections.values())
+            )
+        return self._active
+
+    def connections_changed(self) -> None:
+        """A connection turned Linked or stopped being so, or a company or connection went."""
+        self._active = None
 
     def company(self, company_id: str) -> Company:
         company = self.companies.get(company_id)
@@ -124,6 +139,7 @@ class Tenant:
         # Connections, accounts and push operations live inside the company: they go with it.
         self.company(company_id)
         del self.companies[company_id]
+        self.connections_changed()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -164,6 +180,7 @@ class Tenant:
         company = self.company(company_id)
         self.connection(company_id, connection_id)
         del company.connections[connection_id]
+        self.connections_changed()
         for key, operation in list(company.push_operations.items()):
             if operation.connection_id == connection_id:
                 del company.push_operations[key]
@@ -172,6 +189,7 @@ class Tenant:
         """The integrator unlinks: every account on it stops receiving at once."""
         connection = self.connection(company_id, connection_id)
         connection.status = "Unlinked"
+        self.connections_changed()
         for account in connection.accounts.values():
             if account.status == ACCOUNT_CONNECTED:
                 account.status = ACCOUNT_DISCONNECTED
@@ -271,12 +289,12 @@ class Tenant:
         if account.status == ACCOUNT_CONNECTED:
             self.lagging.append(account)
 
-    @staticmethod
-    def refresh_connection_status(connection: Connection) -> None:
+    def refresh_connection_status(self, connection: Connection) -> None:
         """Unlinked once every source account on a linked connection is disconnected."""
         accounts = connection.accounts.values()
         if connection.status == "Linked" and accounts and all(a.status == ACCOUNT_DISCONNECTED for a in accounts):
             connection.status = "Unlinked"
+            self.connections_changed()
 
     def _stop_writes(self, account: SourceAccount, now: datetime) -> None:
         """From ``now`` on the account takes no writes, and its pushes still pending fail."""

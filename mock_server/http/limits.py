@@ -18,7 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from mock_server.core.errors import ApiError, BadRequest, Conflict, PayloadTooLarge, TooManyRequests, Unprocessable
 from mock_server.core.idempotency import METHODS, Fingerprint, IdempotencyKeys, KeptAnswer, is_guid
-from mock_server.core.quotas import Admission, Allowance, Quota, active_connected_companies
+from mock_server.core.quotas import Admission, Allowance, Quota
 from mock_server.core.tenant import Tenant
 from mock_server.http.web import error_response
 from mock_server.settings import Settings
@@ -99,7 +99,7 @@ class Limits:
         """Count a public call of ``tenant`` about ``path``'s company, or refuse it."""
         now = tenant.clock.now()
         quota = self.quota(tenant.key, now)
-        active = active_connected_companies(tenant.companies.values())
+        active = tenant.active_connected_companies()
         # The reached/reset transitions are what client.rateLimit.* webhooks will announce.
         return quota, quota.admit(now, active, company_of(path))
 
@@ -107,7 +107,7 @@ class Limits:
         """The tenant's quota as of now (a day past its reset starts afresh), and its ACC count."""
         now = tenant.clock.now()
         quota = self.quota(tenant.key, now)
-        active = active_connected_companies(tenant.companies.values())
+        active = tenant.active_connected_companies()
         quota.roll(now, active)
         return quota, quota.allowance(active), active
 

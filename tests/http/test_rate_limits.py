@@ -216,3 +216,18 @@ def test_calls_about_no_company_share_the_clients_own_pool_of_ten(world: World) 
 
     assert sorted(a.status_code for a in answers) == [200] * IN_FLIGHT_LIMIT + [429, 429]
     assert all("calls about no company" in a.json()["error"] for a in answers if a.status_code == 429)
+
+
+def test_linked_companies_loaded_from_a_scenario_or_deleted_change_the_quota(client: TestClient, world: World) -> None:
+    company, connection, account = world.linked_account()
+    saved = client.get("/_mock/state").json()
+    client.delete(f"/companies/{company}")
+    after_delete = client.get("/companies")
+    client.put("/_mock/state", json=saved)
+    after_load = client.get("/companies")
+    client.post("/_mock/qbo/disconnect", json={"companyId": company, "connectionId": connection, "sourceAccountId": account})
+    within_lag = client.get("/companies")
+    client.post("/_mock/clock/advance", json={"seconds": 11 * 86400})  # the connection turns Unlinked
+    after_lag = client.get("/companies")
+
+    assert [limits(a)[0] for a in (after_delete, after_load, within_lag, after_lag)] == [1000, 2000, 2000, 1000]
