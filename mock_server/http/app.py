@@ -17,7 +17,7 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
-from mock_server.http.limits import Limits
+from mock_server.http.rate_limits import Limits
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.http.web import error_response

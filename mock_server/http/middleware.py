@@ -4,7 +4,7 @@ keys, the journal, a log line.
 :class:`RequestMiddleware` is a plain ASGI middleware (no per-request objects beyond a few small
 closures): it names the request's correlation id before the app runs, so the log line, the journal
 entry and any error body carry the same one. On the public API, in this order: Codat's rate limits
-admit the call or answer 429 (:mod:`mock_server.http.limits`), the tenant's fault rules may answer
+admit the call or answer 429 (:mod:`mock_server.http.rate_limits`), the tenant's fault rules may answer
 instead of the app, and a POST or PATCH with an ``Idempotency-Key`` runs once and is replayed
 after; every call is recorded in the tenant's journal with bounded bodies. :class:`DevKit` holds
 those per-tenant journals and fault plans, beside the store.
@@ -27,7 +27,7 @@ from mock_server.core.ids import IdFactory
 from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
-from mock_server.http.limits import Limits, is_public, rate_limit_headers, refusal, run_idempotent, wants_idempotency
+from mock_server.http.rate_limits import Limits, is_public, rate_limit_headers, refusal, run_idempotent, wants_idempotency
 from mock_server.http.web import api_key, error_response
 from mock_server.logs import log_request
 from mock_server.settings import Settings

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from mock_server.core.clock import format_utc
 from mock_server.core.quotas import IN_FLIGHT_LIMIT
-from mock_server.http.limits import Limits
+from mock_server.http.rate_limits import Limits
 from mock_server.http.web import json_response, session
 
 
