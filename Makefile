@@ -31,9 +31,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check mock_server contracts tests benchmarks
 	$(BIN)/mypy
 
-## The property suite with many more examples (nightly): HYPOTHESIS_PROFILE=thorough, see tests/properties.
+## The property suite with many more examples (nightly): HYPOTHESIS_PROFILE=thorough, see tests/properties;
+## and the hostile-input suite with over 10,000 generated requests (tests/http/hostile/budget.py).
 test-thorough: $(DEV_STAMP)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n 2 tests/properties
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -n 2 tests/properties tests/http/hostile
 
 ## schemathesis against a fresh emulator, every phase and check (ARGS="--base-url URL --api-key KEY" for another server).
 contract: $(DEV_STAMP)

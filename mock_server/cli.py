@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from mock_server.core.clock import to_utc
+from mock_server.core.clock import ClockOutOfRange, check_in_range
 from mock_server.settings import RATE_LIMIT_MODES, Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
@@ -21,9 +21,13 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 def _instant(text: str) -> datetime:
     try:
-        return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
+    try:
+        return check_in_range(moment)
+    except ClockOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _non_negative(text: str) -> float:
@@ -34,6 +38,34 @@ def _non_negative(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
+
+
+def _positive(text: str) -> float:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _webhook_url(text: str) -> str:
+    from mock_server.core.errors import ApiError
+    from mock_server.core.webhooks import check_url
+
+    try:
+        return check_url(text)
+    except ApiError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _webhook_secret(text: str) -> str:
+    from mock_server.core.errors import ApiError
+    from mock_server.core.webhooks import secret_key
+
+    try:
+        secret_key(text)
+    except ApiError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    return text
 
 
 def _at_least_one(text: str) -> int:
@@ -64,6 +96,9 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
     parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
     parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
+    parser.add_argument("--webhook-url", action="append", type=_webhook_url, default=[_webhook_url(u) for u in (_env("webhook_url") or "").split(",") if u], metavar="URL", help="subscribe every tenant to every webhook event at this URL; repeatable (env BANKFEEDS_MOCK_WEBHOOK_URL, comma-separated)")
+    parser.add_argument("--webhook-secret", type=_webhook_secret, default=_webhook_secret(w) if (w := _env("webhook_secret")) else None, metavar="whsec_...", help="sign --webhook-url deliveries with this secret (default: one generated and printed at start; env BANKFEEDS_MOCK_WEBHOOK_SECRET)")
+    parser.add_argument("--webhook-timeout", type=_positive, default=_positive(_env("webhook_timeout", "15") or "15"), metavar="SECONDS", help="a webhook receiver that has not answered within this many real seconds failed the attempt (default 15, as Codat; env BANKFEEDS_MOCK_WEBHOOK_TIMEOUT)")
     parser.add_argument("--rate-limit", type=_rate_limit, default=_rate_limit(_env("rate_limit", "codat") or "codat"), metavar="codat|off", help="codat: Codat's daily quota (base x (1 + active connected companies), reset at 00:00 UTC of the virtual clock), 10 requests in flight per company, 429 with Retry-After and X-Rate-Limit-* headers on every public answer; off: none of that (default codat; env BANKFEEDS_MOCK_RATE_LIMIT)")
     parser.add_argument("--daily-quota-base", type=_at_least_one, default=_at_least_one(_env("daily_quota_base", "1000") or "1000"), metavar="N", help="requests a day per client and per active connected company (default 1000, as Codat; env BANKFEEDS_MOCK_DAILY_QUOTA_BASE)")
     parser.add_argument("--fixtures", action="append", default=[p for p in (_env("fixtures") or "").split(os.pathsep) if p], metavar="PATH", help=f"load a scenario file (or every scenario file of a directory) at start, into the tenant its apiKey names; repeatable (env BANKFEEDS_MOCK_FIXTURES, separated by '{os.pathsep}')")
@@ -83,6 +118,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         daily_quota_base=args.daily_quota_base,
         fixtures=tuple(args.fixtures),
+        webhook_urls=tuple(args.webhook_url),
+        webhook_secret=args.webhook_secret,
+        webhook_timeout=args.webhook_timeout,
     )
 
 
@@ -94,6 +132,14 @@ def serve(args: argparse.Namespace) -> int:
     from mock_server.logs import logging_config
 
     settings = settings_from(args)
+    if settings.webhook_urls and settings.webhook_secret is None:
+        from dataclasses import replace
+
+        from mock_server.devkit.receiver import new_secret
+
+        # One secret for every tenant's subscription, so the receiver needs to know only this one.
+        settings = replace(settings, webhook_secret=new_secret())
+        print(f"bankfeeds-mock: webhooks to {', '.join(settings.webhook_urls)} are signed with {settings.webhook_secret}", flush=True)
     try:
         app = create_app(settings)
     except ScenarioError as exc:

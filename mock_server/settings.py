@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from mock_server.core.clock import check_in_range
+
 #: ``codat``: quotas and rate-limit headers as api.codat.io enforces them; ``off``: neither.
 RateLimitMode = Literal["codat", "off"]
 RATE_LIMIT_MODES: tuple[RateLimitMode, ...] = ("codat", "off")
@@ -43,6 +45,12 @@ class Settings:
     daily_quota_base: int = 1000
     #: Scenario files loaded into tenants at start.
     fixtures: tuple[str, ...] = field(default_factory=tuple)
+    #: Every tenant starts subscribed to every event type at these URLs (``--webhook-url``).
+    webhook_urls: tuple[str, ...] = field(default_factory=tuple)
+    #: The secret those subscriptions are signed with (``whsec_`` + base64); None: one per endpoint.
+    webhook_secret: str | None = None
+    #: A receiver that has not answered within this many real seconds failed the attempt.
+    webhook_timeout: float = 15.0
     #: Real time, in Unix seconds: the one place the emulator reads it. The core never does; it is
     #: handed this source (tests hand it a fake one).
     time_source: Callable[[], float] = field(default=time.time, compare=False, repr=False)
@@ -59,6 +67,8 @@ class Settings:
             object.__setattr__(self, "clock", clock)
         elif clock is not None and not isinstance(clock, datetime):
             raise TypeError(f"Settings.clock must be a datetime or an ISO 8601 string, not {type(clock).__name__}")
+        if isinstance(clock, datetime):
+            check_in_range(clock)  # ClockOutOfRange (a ValueError) names the bounds
         if self.rate_limit not in RATE_LIMIT_MODES:
             raise ValueError(f"Settings.rate_limit must be one of {'/'.join(RATE_LIMIT_MODES)}, not {self.rate_limit!r}")
         base: object = self.daily_quota_base
@@ -67,3 +77,17 @@ class Settings:
         for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"Settings.{name} cannot be negative")
+        if self.webhook_timeout <= 0:
+            raise ValueError("Settings.webhook_timeout must be more than 0 seconds")
+        object.__setattr__(self, "webhook_urls", tuple(self.webhook_urls))
+        # Checked as the control API checks them, so a bad URL or secret stops the start.
+        from mock_server.core.errors import ApiError
+        from mock_server.core.webhooks import check_url, secret_key
+
+        try:
+            for url in self.webhook_urls:
+                check_url(url)
+            if self.webhook_secret is not None:
+                secret_key(self.webhook_secret)
+        except ApiError as exc:
+            raise ValueError(exc.message) from None

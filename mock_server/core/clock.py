@@ -11,6 +11,33 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+#: The instants a virtual clock may show. Past them the emulator could not represent what it
+#: schedules from "now" (a push timeout may run 2**31 minutes, about 4083 years; Python's dates
+#: end in 9999), so a clock set or advanced beyond them is refused and left where it was.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(4999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+class ClockOutOfRange(ValueError):
+    """An instant outside ``EARLIEST`` .. ``LATEST``: the clock did not move."""
+
+
+def check_in_range(value: datetime) -> datetime:
+    """``value`` as aware UTC, or ClockOutOfRange naming the bounds."""
+    try:
+        moment = to_utc(value)
+    except OverflowError:  # a zone offset pushed it past year 1 or 9999
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise _out_of_range()
+    return moment
+
+
+def _out_of_range() -> ClockOutOfRange:
+    return ClockOutOfRange(
+        f"The virtual clock can show instants from {format_utc(EARLIEST)} to {format_utc(LATEST)} only."
+    )
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -61,8 +88,11 @@ class VirtualClock:
         return self._real() + self._offset
 
     def set(self, now: datetime | None = None, *, frozen: bool | None = None) -> None:
-        """Jump to ``now`` (default: stay), then freeze or let run (default: as before)."""
-        target = to_utc(now) if now is not None else self.now()
+        """Jump to ``now`` (default: stay), then freeze or let run (default: as before).
+
+        ClockOutOfRange, and nothing changed, for an instant outside ``EARLIEST`` .. ``LATEST``.
+        """
+        target = check_in_range(now) if now is not None else self.now()
         keep_frozen = self.frozen if frozen is None else frozen
         if keep_frozen:
             self._frozen_at = target
@@ -71,7 +101,13 @@ class VirtualClock:
             self._offset = target - self._real()
 
     def advance(self, seconds: float) -> None:
-        """Move forward; a clock that runs keeps running from the new instant."""
+        """Move forward; a clock that runs keeps running from the new instant.
+
+        ClockOutOfRange, and nothing changed, when that would pass ``LATEST``.
+        """
         if seconds < 0:
             raise ValueError("a clock only moves forward")
-        self.set(self.now() + timedelta(seconds=seconds))
+        now = self.now()
+        if seconds > (LATEST - now).total_seconds():
+            raise _out_of_range()
+        self.set(now + timedelta(seconds=seconds))

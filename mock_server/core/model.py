@@ -129,6 +129,9 @@ class SourceAccount:
     target_account_id: str | None = None
     known_ids: set[str] = field(default_factory=set)
     latest: datetime | None = None
+    #: The same instant in 100 ns ticks (rules.local_ticks): the seventh fractional digit the
+    #: datetime cannot hold still counts in OlderThanLatest.
+    latest_ticks: int | None = None
     #: Accepted pushes whose transactions QBO has not pulled yet, oldest first.
     waiting: list[PushOperation] = field(default_factory=list)
     feed: list[FeedChunk] = field(default_factory=list)

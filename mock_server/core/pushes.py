@@ -25,8 +25,9 @@ from mock_server.core.model import (
     SourceAccount,
     Txn,
 )
-from mock_server.core.rules import AccountView, Violation, balance_after, check_batch, parse_local
+from mock_server.core.rules import AccountView, Violation, balance_after, check_batch, local_ticks, parse_local
 from mock_server.core.tenant import Tenant
+from mock_server.core.webhooks import write_event
 
 
 def account_view(account: SourceAccount) -> AccountView:
@@ -37,6 +38,7 @@ def account_view(account: SourceAccount) -> AccountView:
         feed_start_date=account.feed_start_date,
         latest=account.latest,
         known_ids=account.known_ids,
+        latest_ticks=account.latest_ticks,
     )
 
 
@@ -68,6 +70,7 @@ def create_bank_transactions(
     account.fields["balance"] = balance_after(transactions, balance_before)
     account.known_ids.update(txn.id for txn in accepted)
     account.latest = parse_local(accepted[-1].date)
+    account.latest_ticks = local_ticks(accepted[-1].date)
     account.modified = now
     operation = start(
         tenant,
@@ -170,6 +173,10 @@ def complete_due(tenant: Tenant, now: datetime) -> None:
             _release(account, operation)
         if status == SUCCESS and operation.created_account is not None:
             _open_in_qbo(tenant, operation)
+        company = tenant.companies.get(operation.company_id)
+        if company is not None:  # a deleted company's pushes end with nobody to tell
+            # Raised at the instant it ended, which settle() may reach later.
+            tenant.webhooks.emit(write_event(operation.data_type, status), at, company=company, operation=operation)
 
 
 def _account_of(tenant: Tenant, operation: PushOperation) -> SourceAccount | None:
@@ -201,6 +208,7 @@ def _release(account: SourceAccount, operation: PushOperation) -> None:
     account.known_ids.difference_update(txn.id for txn in operation.transactions)
     last = _last_written(account)
     account.latest = parse_local(last.date) if last else None
+    account.latest_ticks = local_ticks(last.date) if last else None
 
 
 def _last_written(account: SourceAccount) -> Txn | None:

@@ -27,6 +27,7 @@ from mock_server.core.model import (
 )
 from mock_server.core.pushes import complete_due
 from mock_server.core.tenant import Tenant
+from mock_server.core.webhooks import catalogue as events
 
 __all__ = ["LinkRequest", "Linked", "clamp_feed_start", "disconnect", "link", "poll", "settle"]
 
@@ -75,8 +76,15 @@ def link(tenant: Tenant, username: str, password: str, requests: list[LinkReques
                 raise BadRequest(f"Target account {request.target_account_id} was picked for two feeds.")
             picked.add(request.target_account_id)
         accounts.append((account, request.feed_start_date))
+    was = connection.status
+    connection.status = "Linked"
+    tenant.connections_changed()
+    if was != "Linked":
+        event = events.CONNECTION_RECONNECTED if was == "Unlinked" else events.CONNECTION_CONNECTED
+        tenant.connection_event(event, connection, now)
     for request, (account, requested) in zip(requests, accounts, strict=True):
         land_feed(company, qbo, account, request.target_account_id, now)
+        turned = account.status != ACCOUNT_CONNECTED
         account.status = ACCOUNT_CONNECTED
         account.feed_start_date = clamp_feed_start(requested, now)
         account.linked_with = username
@@ -84,8 +92,8 @@ def link(tenant: Tenant, username: str, password: str, requests: list[LinkReques
         account.modified = now
         if account in tenant.lagging:
             tenant.lagging.remove(account)
-    connection.status = "Linked"
-    tenant.connections_changed()
+        if turned:
+            tenant.source_account_event(events.SOURCE_ACCOUNT_CONNECTED, connection, account, now)
     return Linked(connection, accounts)
 
 
@@ -171,7 +179,8 @@ def settle(tenant: Tenant, now: datetime) -> None:
         for account in tenant.lagging:
             if account.disconnected_at is not None and account.disconnected_at + lag <= now:
                 account.status = ACCOUNT_DISCONNECTED
-                _refresh(tenant, account)
+                # Codat's status turned when the lag ran out, whenever settle() gets to it.
+                _refresh(tenant, account, account.disconnected_at + lag)
             elif account.status == ACCOUNT_CONNECTED:
                 still.append(account)
         tenant.lagging = still
@@ -187,8 +196,9 @@ def settle(tenant: Tenant, now: datetime) -> None:
     _run_scheduled_polls(tenant, now)
 
 
-def _refresh(tenant: Tenant, account: SourceAccount) -> None:
+def _refresh(tenant: Tenant, account: SourceAccount, at: datetime) -> None:
     for company in tenant.companies.values():
         connection = company.connections.get(account.connection_id)
         if connection is not None and connection.accounts.get(account.id) is account:
-            tenant.refresh_connection_status(connection)
+            tenant.source_account_event(events.SOURCE_ACCOUNT_DISCONNECTED, connection, account, at)
+            tenant.refresh_connection_status(connection, at)

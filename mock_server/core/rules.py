@@ -54,6 +54,7 @@ __all__ = [
     "Violation",
     "balance_after",
     "check_batch",
+    "local_ticks",
     "parse_local",
 ]
 
@@ -98,6 +99,9 @@ class AccountView:
     feed_start_date: date | None  # already clamped at link time
     latest: datetime | None  # naive local date-time of the most recent accepted transaction
     known_ids: Container[str]  # ids already accepted on the account (a set; O(1) membership)
+    # The latest one in 100 ns ticks (local_ticks of its date), when known: it keeps the seventh
+    # fractional digit ``latest`` cannot. None: ``latest`` alone is the bound.
+    latest_ticks: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +163,44 @@ def parse_local(value: object) -> datetime | None:
         if parsed.tzinfo is None:  # else a second offset hid in the fraction: let strict judge
             return parsed
     return _parse_local_strict(value)
+
+
+# Codat writes timestamps with seven fractional digits (100 ns, .NET's tick), and the rule book
+# (DateFormat row) compares dates at the full precision given: a datetime holds six, so the
+# order rules compare integer ticks instead. Digits past the seventh are below Codat's precision.
+_EPOCH = datetime(1, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def local_ticks(value: object) -> int | None:
+    """ISO 8601 date or date-time -> its local wall-clock instant as 100 ns ticks since 0001-01-01.
+
+    The key ChronologicalOrder and OlderThanLatest compare: ``'...T10:00:00.0000002'`` is one
+    tick after ``'...T10:00:00.0000001'``. None exactly when :func:`parse_local` gives None.
+    """
+    local = parse_local(value)
+    return _ticks(local, value) if local is not None and isinstance(value, str) else None
+
+
+def _ticks(local: datetime, raw: str) -> int:
+    """The ticks of ``local`` (what ``raw`` parsed to), with the seventh fractional digit of ``raw``."""
+    ticks = (local - _EPOCH) // _MICROSECOND * 10
+    # Every form the grammar takes puts the seconds' fraction at index 19 ("YYYY-MM-DDThh:mm:ss.").
+    if len(raw) > 26 and raw[19] in ".," and raw[20:27].isdigit():
+        ticks += ord(raw[26]) - 48
+    return ticks
+
+
+def _datetime_ticks(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND * 10
+
+
+def _show_ticks(ticks: int) -> str:
+    """A local instant in ticks, as datetime.isoformat(sep=' ') would show it, seventh digit included."""
+    moment = _EPOCH + timedelta(microseconds=ticks // 10)
+    if ticks % 10 == 0:
+        return moment.isoformat(sep=" ")
+    return moment.isoformat(sep=" ", timespec="microseconds") + str(ticks % 10)
 
 
 def _parse_local_strict(value: str) -> datetime | None:
@@ -228,9 +270,12 @@ def _label(tx_id: object, index: int) -> str:
     return f"Transaction at index {index}"
 
 
-def _dated(raw: str, local: datetime, date_only: bool) -> str:
-    """'2026-03-18' or '2026-03-18T23:30:00-05:00 (local date 2026-03-18)'."""
-    shown = local.date().isoformat() if date_only else local.isoformat(sep=" ")
+def _dated(raw: str, local: datetime | int, date_only: bool) -> str:
+    """'2026-03-18' or '2026-03-18T23:30:00-05:00 (local date 2026-03-18)'; ``local`` may be ticks."""
+    if isinstance(local, int):
+        shown = _show_ticks(local)
+    else:
+        shown = local.date().isoformat() if date_only else local.isoformat(sep=" ")
     if raw == shown:
         return shown
     kind = "local date" if date_only else "local"
@@ -384,6 +429,7 @@ def _clearly_valid(
     account: AccountView,
     today: date,
     floor: date,
+    latest: int | None,
 ) -> bool:
     if body_account_id != path_account_id or account.status != "connected" or not account.writable:
         return False
@@ -404,7 +450,7 @@ def _clearly_valid(
         and all(map(operator.le, moments, islice(moments, 1, None)))
         and last.date() <= today
         and first.date() >= floor
-        and (account.latest is None or first >= account.latest)
+        and (latest is None or _datetime_ticks(first) >= latest)
     )
 
 
@@ -425,16 +471,18 @@ def check_batch(
     earliest = today - timedelta(days=HISTORY_DAYS)
     feed_start = account.feed_start_date
     floor = earliest if feed_start is None or feed_start < earliest else feed_start
-    if _clearly_valid(path_account_id, body_account_id, transactions, account, today, floor):
+    latest = account.latest_ticks
+    if latest is None and account.latest is not None:
+        latest = _datetime_ticks(account.latest)
+    if _clearly_valid(path_account_id, body_account_id, transactions, account, today, floor, latest):
         return []
     out = _batch_level(path_account_id, body_account_id, transactions, account)
     if not isinstance(transactions, list):
         return out
 
-    latest = account.latest
     known = account.known_ids
     seen: dict[str, int] = {}
-    prev: datetime | None = None  # date-time of the previous item whose date parsed
+    prev: int | None = None  # ticks of the previous item whose date parsed
     prev_index = -1
     append = out.append
 
@@ -520,19 +568,20 @@ def check_batch(
             )
             continue
 
-        if prev is not None and local < prev:
+        ticks = _ticks(local, raw_date)
+        if prev is not None and ticks < prev:
             before = transactions[prev_index]  # a dict: only dicts set prev
             before_id = before.get("id") if isinstance(before, dict) else None
             append(
                 Violation(
                     "ChronologicalOrder",
                     item_id,
-                    f"{_label(tx_id, index)} is dated {_dated(raw_date, local, False)}, earlier "
+                    f"{_label(tx_id, index)} is dated {_dated(raw_date, ticks, False)}, earlier "
                     f"than the transaction before it ({_label(before_id, prev_index)}, "
-                    f"{prev.isoformat(sep=' ')}): transactions must be in chronological order.",
+                    f"{_show_ticks(prev)}): transactions must be in chronological order.",
                 )
             )
-        prev = local
+        prev = ticks
         prev_index = index
 
         day = local.date()
@@ -545,14 +594,14 @@ def check_batch(
                     f"today ({today.isoformat()}): QBO refuses future-dated transactions.",
                 )
             )
-        if latest is not None and local < latest:
+        if latest is not None and ticks < latest:
             append(
                 Violation(
                     "OlderThanLatest",
                     item_id,
-                    f"{_label(tx_id, index)} is dated {_dated(raw_date, local, False)}, older "
+                    f"{_label(tx_id, index)} is dated {_dated(raw_date, ticks, False)}, older "
                     "than the most recent transaction already written to the account "
-                    f"({latest.isoformat(sep=' ')}).",
+                    f"({_show_ticks(latest)}).",
                 )
             )
         if day < floor:

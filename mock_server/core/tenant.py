@@ -29,6 +29,8 @@ from mock_server.core.model import (
     PushOperation,
     SourceAccount,
 )
+from mock_server.core.webhooks import Outbox
+from mock_server.core.webhooks import catalogue as events
 from mock_server.settings import Settings
 
 OTP_LIFETIME = timedelta(hours=1)
@@ -60,6 +62,8 @@ class Tenant:
     lagging: list[SourceAccount] = field(default_factory=list)
     #: Managed bank feed syncs still Started, oldest first.
     syncing: list[ManagedSync] = field(default_factory=list)
+    #: Webhook endpoints, the events raised for them and their deliveries.
+    webhooks: Outbox = field(default_factory=lambda: Outbox(IdFactory()))
     #: Companies with a Linked connection (Codat's ACCs), counted once until a connection changes;
     #: None = count again. Every request's rate limit reads it.
     _active: int | None = field(default=None, repr=False)
@@ -69,8 +73,13 @@ class Tenant:
         """An empty tenant; ``generation`` counts its resets, so each one draws ids afresh."""
         clock = VirtualClock(settings.clock, source=settings.time_source)
         stream = key if generation == 0 else f"{key}#reset-{generation}"
-        tenant = cls(key, settings, clock, IdFactory(settings.seed, stream))
-        tenant.schedule_polls(clock.now())
+        # Webhook ids and secrets come from a stream of their own: subscribing changes no other id.
+        webhooks = Outbox(IdFactory(settings.seed, stream + ":webhooks"))
+        tenant = cls(key, settings, clock, IdFactory(settings.seed, stream), webhooks=webhooks)
+        now = clock.now()
+        for url in settings.webhook_urls:
+            webhooks.add_endpoint(url, settings.webhook_secret, None, now)
+        tenant.schedule_polls(now)
         return tenant
 
     def schedule_polls(self, now: datetime) -> None:
@@ -135,9 +144,11 @@ class Tenant:
             company.tags = dict(changes["tags"] or {})
         return company
 
-    def delete_company(self, company_id: str) -> None:
+    def delete_company(self, company_id: str, now: datetime) -> None:
         # Connections, accounts and push operations live inside the company: they go with it.
-        self.company(company_id)
+        company = self.company(company_id)
+        for connection in company.connections.values():
+            self.webhooks.emit(events.CONNECTION_DELETED, now, company=company, connection=connection)
         del self.companies[company_id]
         self.connections_changed()
 
@@ -163,6 +174,7 @@ class Tenant:
             # The QBO company behind the feed, with its chart of bank accounts to map onto.
             company.qbo = open_qbo_company(self.ids.rng(), company.name, now)
         company.connections[connection.id] = connection
+        self.webhooks.emit(events.CONNECTION_CREATED, now, company=company, connection=connection)
         return connection
 
     def fresh_otp(self, connection: Connection, now: datetime) -> Connection:
@@ -176,9 +188,10 @@ class Tenant:
         connection.otp, connection.otp_expires = self.ids.otp(), now + OTP_LIFETIME
         return connection
 
-    def delete_connection(self, company_id: str, connection_id: str) -> None:
+    def delete_connection(self, company_id: str, connection_id: str, now: datetime) -> None:
         company = self.company(company_id)
-        self.connection(company_id, connection_id)
+        connection = self.connection(company_id, connection_id)
+        self.webhooks.emit(events.CONNECTION_DELETED, now, company=company, connection=connection)
         del company.connections[connection_id]
         self.connections_changed()
         for key, operation in list(company.push_operations.items()):
@@ -188,12 +201,16 @@ class Tenant:
     def unlink_connection(self, company_id: str, connection_id: str, now: datetime) -> Connection:
         """The integrator unlinks: every account on it stops receiving at once."""
         connection = self.connection(company_id, connection_id)
+        was = connection.status
         connection.status = "Unlinked"
         self.connections_changed()
         for account in connection.accounts.values():
             if account.status == ACCOUNT_CONNECTED:
                 account.status = ACCOUNT_DISCONNECTED
                 self._stop_writes(account, now)
+                self.source_account_event(events.SOURCE_ACCOUNT_DISCONNECTED, connection, account, now)
+        if was != "Unlinked":
+            self.connection_event(events.CONNECTION_DISCONNECTED, connection, now)
         return connection
 
     # -- source accounts -----------------------------------------------------------------------
@@ -206,6 +223,8 @@ class Tenant:
         account_id = body.get("id")
         if not isinstance(account_id, str) or not account_id:
             raise BadRequest("Source account 'id' is required and must be a non-empty string.")
+        if "/" in account_id:  # it names the account in paths, where %2F is never a separator
+            raise BadRequest(f"Source account id '{account_id}' holds '/': an id that names a path segment cannot.")
         if account_id in connection.accounts:
             raise BadRequest(f"A source account with id '{account_id}' already exists on this connection.")
         version = source_account_version(body)
@@ -248,11 +267,13 @@ class Tenant:
             account.fields["accountName"] = changes["accountName"]
         if "balance" in changes:
             account.fields["balance"] = changes["balance"]
+        account.modified = now
         if "status" in changes:
             account.status = ACCOUNT_DISCONNECTED
             self._stop_writes(account, now)
-            self.refresh_connection_status(self.connection(company_id, connection_id))
-        account.modified = now
+            connection = self.connection(company_id, connection_id)
+            self.source_account_event(events.SOURCE_ACCOUNT_DISCONNECTED, connection, account, now)
+            self.refresh_connection_status(connection, now)
         return account
 
     def delete_source_account(self, company_id: str, connection_id: str, account_id: str) -> None:
@@ -289,12 +310,25 @@ class Tenant:
         if account.status == ACCOUNT_CONNECTED:
             self.lagging.append(account)
 
-    def refresh_connection_status(self, connection: Connection) -> None:
+    def refresh_connection_status(self, connection: Connection, now: datetime) -> None:
         """Unlinked once every source account on a linked connection is disconnected."""
         accounts = connection.accounts.values()
         if connection.status == "Linked" and accounts and all(a.status == ACCOUNT_DISCONNECTED for a in accounts):
             connection.status = "Unlinked"
             self.connections_changed()
+            self.connection_event(events.CONNECTION_DISCONNECTED, connection, now)
+
+    # -- webhook events ------------------------------------------------------------------------
+
+    def connection_event(self, event_type: str, connection: Connection, now: datetime) -> None:
+        company = self.companies.get(connection.company_id)
+        self.webhooks.emit(event_type, now, company=company, connection=connection)
+
+    def source_account_event(
+        self, event_type: str, connection: Connection, account: SourceAccount, now: datetime
+    ) -> None:
+        company = self.companies.get(connection.company_id)
+        self.webhooks.emit(event_type, now, company=company, connection=connection, account=account)
 
     def _stop_writes(self, account: SourceAccount, now: datetime) -> None:
         """From ``now`` on the account takes no writes, and its pushes still pending fail."""

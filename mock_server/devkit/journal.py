@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from mock_server.core.clock import format_utc
+from mock_server.http.limits import MAX_JSON_DEPTH, json_depth
 
 #: Entries kept per tenant; older ones are dropped first.
 CAPACITY = 1000
@@ -190,7 +191,12 @@ def _body_value(headers: dict[str, str], body: Body) -> Any:
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if not body.truncated and ("json" in content_type or not content_type):
         try:
-            return orjson.loads(body.head)
+            parsed = orjson.loads(body.head)
         except orjson.JSONDecodeError:
             pass
+        else:
+            # A body nested past the limit was refused, and could not be encoded again as JSON
+            # (orjson stops at 255 levels): it is shown as the text it was.
+            if json_depth(body.head) <= MAX_JSON_DEPTH:
+                return parsed
     return body.head.decode("utf-8", errors="replace")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import httpx
 from starlette.applications import Starlette
 
+from mock_server.devkit.receiver import WebhookReceiver
 from mock_server.http.app import create_app
 from mock_server.settings import Settings
 from mock_server.testing.client import MockTenant
@@ -86,6 +87,14 @@ class BankFeedsMock:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._url: str | None = None
+        self._receiver: WebhookReceiver | None = None
+
+    @property
+    def receiver(self) -> WebhookReceiver:
+        """The in-process webhook receiver (started on first use, stopped with the emulator)."""
+        if self._receiver is None:
+            self._receiver = WebhookReceiver().start()
+        return self._receiver
 
     @property
     def url(self) -> str:
@@ -98,9 +107,17 @@ class BankFeedsMock:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def tenant(self, api_key: str | None = None) -> MockTenant:
-        """A handle on one tenant (default: a new one, under a fresh random key) with control-API helpers."""
-        return MockTenant(self.url, api_key or f"tenant-{uuid.uuid4().hex}")
+    def tenant(self, api_key: str | None = None, *, webhooks: bool = True) -> MockTenant:
+        """A handle on one tenant (default: a new one, under a fresh random key) with control-API helpers.
+
+        With ``webhooks`` (the default) the tenant is subscribed to every event at an inbox of
+        :attr:`receiver`: ``tenant.webhooks.wait_for(event_type)`` then returns each delivery,
+        verified. Loading a scenario keeps the subscription; a reset drops it.
+        """
+        tenant = MockTenant(self.url, api_key or f"tenant-{uuid.uuid4().hex}")
+        if webhooks:
+            tenant.webhooks.receive(self.receiver.inbox())
+        return tenant
 
     def start(self) -> BankFeedsMock:
         """Bind, serve in a daemon thread, and return once the health check answers."""
@@ -148,6 +165,9 @@ class BankFeedsMock:
     def stop(self) -> None:
         """Stop serving and wait for the thread; safe to call twice."""
         server, thread = self._server, self._thread
+        if self._receiver is not None:
+            self._receiver.stop()
+            self._receiver = None
         if server is None:
             return
         server.should_exit = True

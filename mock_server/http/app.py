@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -17,21 +18,45 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
-from mock_server.http.rate_limits import Limits
 from mock_server.http.middleware import DevKit, RequestMiddleware
+from mock_server.http.rate_limits import Limits
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.http.web import error_response
+from mock_server.http.webhooks import WebhookHub
 from mock_server.settings import Settings
 
 TICK_SECONDS = 0.5
 
 
+_background = logging.getLogger("mock_server.background")
+
+
+def settle_every_tenant(store: Store, failing: dict[str, str]) -> None:
+    """One round of the background work: each tenant's due polls and push completions.
+
+    One tenant's state can never stop the others' work: an error is logged with the tenant's key
+    (once while it repeats; ``failing`` remembers what each tenant last failed with) and the round
+    goes on. That tenant's own calls answer the same error until its state is fixed or reset.
+    """
+    for tenant in store:
+        try:
+            settle(tenant, tenant.clock.now())
+        except Exception as exc:
+            text = f"{type(exc).__name__}: {exc}"
+            if failing.get(tenant.key) != text:
+                failing[tenant.key] = text
+                _background.exception("Background work failed for tenant %r; serving the others", tenant.key)
+        else:
+            if failing.pop(tenant.key, None) is not None:
+                _background.info("Background work for tenant %r runs again", tenant.key)
+
+
 async def _tick(store: Store) -> None:
     """Runs polls and push completions that fall due while nobody calls (real-time clocks)."""
+    failing: dict[str, str] = {}
     while True:
         await asyncio.sleep(TICK_SECONDS)
-        for tenant in store:
-            settle(tenant, tenant.clock.now())
+        settle_every_tenant(store, failing)
 
 
 def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute] | None = None) -> Starlette:
@@ -45,30 +70,37 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     # Scenario files fail here, with file and line, rather than at the first request.
     load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
+    webhooks = WebhookHub(store, settings)
     limits = Limits(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(_tick(store)) if settings.background_ticks else None
+        # Webhooks go out whether or not QBO's schedule runs in the background.
+        sender = asyncio.create_task(webhooks.run())
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            for running in (task, sender):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
 
     # Routes are tried in order: the public API, where the traffic is, comes first.
     routes = [*api.routes, *control.routes, *ui.routes, *(extra_routes or [])]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes)],
+        middleware=[
+            Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks)
+        ],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
     app.state.devkit = devkit
+    app.state.webhooks = webhooks
     app.state.limits = limits
     app.state.ui = ui.UiMemory()
     return app

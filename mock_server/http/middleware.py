@@ -27,8 +27,17 @@ from mock_server.core.ids import IdFactory
 from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
-from mock_server.http.rate_limits import Limits, is_public, rate_limit_headers, refusal, run_idempotent, wants_idempotency
-from mock_server.http.web import api_key, error_response
+from mock_server.http.limits import refusal
+from mock_server.http.rate_limits import (
+    Limits,
+    is_public,
+    rate_limit_headers,
+    run_idempotent,
+    too_many_requests,
+    wants_idempotency,
+)
+from mock_server.http.web import api_key, base_url, error_response
+from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
 
@@ -105,13 +114,22 @@ class RequestMiddleware:
     """Correlation id, rate limits, faults, idempotency, journal and log line for every HTTP request."""
 
     def __init__(
-        self, app: ASGIApp, *, store: Store, devkit: DevKit, limits: Limits, routes: Sequence[BaseRoute]
+        self,
+        app: ASGIApp,
+        *,
+        store: Store,
+        devkit: DevKit,
+        limits: Limits,
+        routes: Sequence[BaseRoute],
+        webhooks: WebhookHub,
     ) -> None:
         self.app = app
         self.store = store
         self.devkit = devkit
         self.limits = limits
         self.routes = routes
+        self.webhooks = webhooks
+        self._reached = False
 
     def _route(self, scope: Scope) -> Route | None:
         # Only faults need the route before routing, and only for tenants that have rules.
@@ -127,7 +145,13 @@ class RequestMiddleware:
             return
         started = time.perf_counter()
         method: str = scope["method"]
-        if "//" in scope["path"]:
+        # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
+        refused = refusal(scope)
+        if not self._reached and refused is None:
+            # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
+            self.webhooks.reached_at(base_url(Request(scope)))
+            self._reached = True
+        if "//" in scope["path"] and refused is None:
             # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
             scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
         path: str = scope["path"]
@@ -148,7 +172,8 @@ class RequestMiddleware:
                 request_tap.feed(message.get("body", b""))
             return message
 
-        public = key is not None and is_public(path)
+        # A call the input bounds refused (400 before anything read it) counts nothing.
+        public = key is not None and refused is None and is_public(path)
         tenant = self.store.tenant(key) if key is not None and (journal is not None or public) else None
         quota, admission = self.limits.admit(tenant, path) if public and tenant and self.limits.enabled else (None, None)
         limit_headers = rate_limit_headers(admission.allowance) if admission is not None else None
@@ -165,12 +190,12 @@ class RequestMiddleware:
             await send(message)
 
         rule: FaultRule | None = None
-        error: ApiError | None = None
+        error: ApiError | None = refused
         route: Route | None = None
         if admission is not None and not admission.admitted:
-            error = refusal(admission)
+            error = too_many_requests(admission)
             route = self._route(scope)
-        elif journal is not None and key is not None:
+        elif journal is not None and key is not None and refused is None:
             plan = self.devkit.live_faults(key)
             if plan is not None:
                 route = self._route(scope)
@@ -208,6 +233,8 @@ class RequestMiddleware:
         finally:
             if quota is not None and admission is not None and admission.admitted:
                 quota.release(admission.pool)
+            # Events the call raised go out from the sender's own tasks, never inside this call.
+            self.webhooks.wake()
             duration_ms = (time.perf_counter() - started) * 1000
             if error is None:
                 route = _served_by(scope.get("route"), method)

@@ -5,6 +5,10 @@ with ``=``, ``!=``, ``~`` (contains), ``>``, ``<``, ``>=``, ``<=``; ``&&`` binds
 parentheses group; a value with operator characters goes in braces (``{a&&b}``). Numbers and dates
 compare as such, strings without regard to case. A field may be a dotted path (``tags.region``).
 Anything malformed, or a field records do not have, is Codat's Malformed-Query 400.
+
+A query is at most ``MAX_QUERY_LENGTH`` characters and nests parentheses at most
+``MAX_QUERY_NESTING`` deep (the parser recurses once per parenthesis); past either it is refused
+before it is parsed, with a 400 naming the limit.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ Predicate = Callable[[Record], bool]
 
 _TOKEN = re.compile(r"\s*(\(|\)|&&|\|\||!=|>=|<=|=|~|>|<|\{[^}]*\}|[^\s()&|=!~<>{}]+(?:[^()&|=!~<>{}]*[^\s()&|=!~<>{}])?)")
 _OPERATORS = ("=", "!=", "~", ">", "<", ">=", "<=")
+_FIELD_PATH = re.compile(r"[^\s()&|=!~<>{}.-][^\s()&|=!~<>{}.]*(?:\.[^\s()&|=!~<>{}.]+)*")
+
+MAX_QUERY_LENGTH = 2000
+MAX_QUERY_NESTING = 32
 
 
 class MalformedQuery(BadRequest):
@@ -166,8 +174,28 @@ class _Parser:
         return condition
 
 
+def _check_bounds(query: str) -> None:
+    if len(query) > MAX_QUERY_LENGTH:
+        raise MalformedQuery(
+            f"Error parsing query - the query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}."
+        )
+    depth = deepest = 0
+    for char in query:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    # Parentheses in braces count too: a bound on all of them bounds the parser's recursion.
+    if deepest > MAX_QUERY_NESTING:
+        raise MalformedQuery(
+            f"Error parsing query - parentheses nest {deepest} deep; the limit is {MAX_QUERY_NESTING}."
+        )
+
+
 def parse(query: str, fields: set[str] | None = None) -> Predicate:
     """A predicate for records; ``fields`` (lower-cased top-level names) makes unknown ones an error."""
+    _check_bounds(query)
     parser = _Parser(_tokens(query), fields or set())
     if not parser.tokens:
         raise MalformedQuery("Error parsing query - Malformed query: it is empty.")
@@ -205,7 +233,9 @@ def select(
         chosen = [r for r in chosen if predicate(r)]
     if order_by:
         descending = order_by.startswith("-")
-        name = order_by.lstrip("-")
+        name = order_by[1:] if descending else order_by
+        if not _FIELD_PATH.fullmatch(name):  # "--name", "-", "name..x": one optional "-", then a field
+            raise MalformedQuery(f"Error parsing orderBy - '{order_by}' is not a field name, or '-' and one.")
         if names and name.split(".")[0].lower() not in names:
             raise MalformedQuery(f"Error parsing orderBy - Could not resolve property {name}")
         chosen.sort(key=lambda r: _sort_key(_resolve(r, name)[1]), reverse=descending)

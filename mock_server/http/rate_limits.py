@@ -52,7 +52,7 @@ def rate_limit_headers(allowance: Allowance) -> list[tuple[bytes, bytes]]:
     ]
 
 
-def refusal(admission: Admission) -> TooManyRequests:
+def too_many_requests(admission: Admission) -> TooManyRequests:
     """Codat's 429 for a refused admission, with its Retry-After."""
     seconds = admission.retry_after
     if admission.refused == "quota":

@@ -23,6 +23,7 @@ from mock_server.core.model import (
     Txn,
 )
 from mock_server.core.pushes import changes
+from mock_server.core.webhooks import Endpoint
 
 
 def company(record: Company, base_url: str) -> dict[str, Any]:
@@ -201,3 +202,15 @@ def sync(record: ManagedSync, client_id: str, company_name: str) -> dict[str, An
 def access_token(token: str) -> dict[str, Any]:
     """A company token as Codat issues it: a bearer token valid for one day."""
     return {"expiresIn": 86400, "accessToken": token, "tokenType": "Bearer"}
+
+
+def webhook_endpoint(record: Endpoint) -> dict[str, Any]:
+    """An endpoint as /_mock/webhooks/endpoints answers it and a scenario keeps it."""
+    return {
+        "id": record.id,
+        "url": record.url,
+        "secret": record.secret,
+        "eventTypes": list(record.event_types),
+        "disabled": record.disabled,
+        "failingSince": format_utc(record.failing_since) if record.failing_since else None,
+    }

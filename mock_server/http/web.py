@@ -8,7 +8,6 @@ built here: :func:`error_response` is the one place an ``ErrorMessage`` becomes 
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from mock_server.core.errors import ApiError, BadRequest, PayloadTooLarge, Unaut
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
+from mock_server.http.limits import check_json_depth, too_deep
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.settings import Settings
 
@@ -80,9 +80,10 @@ def allowed_methods(request: Request) -> str:
 @lru_cache(maxsize=1024)
 def _decoded(encoded: str) -> str | None:
     # A client sends the same header on every call: decode each distinct one once.
+    # A str with bytes past ASCII (a header is read as latin-1) fails as a plain ValueError.
     try:
         return base64.b64decode(encoded, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error and UnicodeDecodeError among them
         return None
 
 
@@ -175,9 +176,13 @@ async def json_body(request: Request, *, required: bool = True) -> Any:
 
 def _parse_json(data: bytes) -> Any:
     try:
-        return orjson.loads(data)
+        parsed = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc) or "recursion" in str(exc).lower():  # orjson's bound (1024) is past ours
+            raise too_deep() from None
         raise BadRequest(f"Request body is not valid JSON: {exc}") from None
+    check_json_depth(data)
+    return parsed
 
 
 async def optional_json_body(request: Request) -> Any:

@@ -17,11 +17,14 @@ import base64
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from mock_server.core.clock import format_utc, to_utc
+
+if TYPE_CHECKING:
+    from mock_server.devkit.receiver import Inbox
 
 #: Days of history QBO lets the SMB user ask for; the default feed start date goes that far back.
 HISTORY_DAYS = 7
@@ -125,6 +128,65 @@ class MockFaults:
         self._tenant.call("DELETE", "/_mock/faults")
 
 
+class MockWebhooks:
+    """The tenant's webhooks (``/_mock/webhooks``): endpoints, messages and replays; and, once
+    :meth:`receive` attached an inbox (the ``bankfeeds_mock`` fixture and ``BankFeedsMock.tenant()``
+    do), what arrived there, verified with Svix's library."""
+
+    def __init__(self, tenant: MockTenant) -> None:
+        self._tenant = tenant
+        self.inbox: Inbox | None = None
+
+    def subscribe(
+        self, url: str, *, secret: str | None = None, event_types: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Send the tenant's events (every type, or ``event_types``) to ``url``; returns the endpoint
+        with its ``secret`` (a new one unless given)."""
+        body: dict[str, Any] = {"url": url}
+        if secret is not None:
+            body["secret"] = secret
+        if event_types is not None:
+            body["eventTypes"] = event_types
+        endpoint: dict[str, Any] = self._tenant.call("POST", "/_mock/webhooks/endpoints", json=body)
+        return endpoint
+
+    def endpoints(self) -> list[dict[str, Any]]:
+        return list(self._tenant.call("GET", "/_mock/webhooks/endpoints")["endpoints"])
+
+    def unsubscribe(self, endpoint_id: str) -> None:
+        self._tenant.call("DELETE", f"/_mock/webhooks/endpoints/{endpoint_id}")
+
+    def messages(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """Every message, oldest first, with its body and attempts (``GET /_mock/webhooks/messages``)."""
+        params = {"eventType": event_type} if event_type is not None else None
+        return list(self._tenant.call("GET", "/_mock/webhooks/messages", params=params)["messages"])
+
+    def replay(self, message_id: str) -> dict[str, Any]:
+        """Send a message once more, now."""
+        message: dict[str, Any] = self._tenant.call("POST", f"/_mock/webhooks/messages/{message_id}/replay")
+        return message
+
+    def receive(self, inbox: Inbox) -> dict[str, Any]:
+        """Subscribe ``inbox`` (a :class:`~mock_server.devkit.receiver.WebhookReceiver`'s) to every
+        event, and make it the one :meth:`wait_for` reads."""
+        endpoint = self.subscribe(inbox.url, secret=inbox.secret)
+        self.inbox = inbox
+        return endpoint
+
+    def wait_for(
+        self, event_type: str, timeout: float = 10.0, *, where: Any = None
+    ) -> dict[str, Any]:
+        """The body of the next ``event_type`` delivery the inbox received (see
+        :meth:`Inbox.wait_for <mock_server.devkit.receiver.Inbox.wait_for>`), waiting up to ``timeout`` s."""
+        if self.inbox is None:
+            raise RuntimeError("No webhook receiver is attached to this tenant: call receive(inbox) first.")
+        return self.inbox.wait_for(event_type, timeout, where=where)
+
+    def received(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """Bodies the inbox received so far (of one type), in arrival order."""
+        return self.inbox.events(event_type) if self.inbox is not None else []
+
+
 class MockTenant:
     """A tenant (one API key) of the emulator at ``url``, with helpers for the control API.
 
@@ -142,6 +204,7 @@ class MockTenant:
         self.client.headers["Authorization"] = self.auth_header
         self.clock = MockClock(self)
         self.faults = MockFaults(self)
+        self.webhooks = MockWebhooks(self)
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -214,9 +277,12 @@ class MockTenant:
     # -- the emulator -----------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget everything of this tenant (companies, pushes, feeds, idempotency keys); its clock
-        starts over and its daily quota is whole again."""
+        """Forget everything of this tenant (companies, pushes, feeds, webhook endpoints and
+        messages, idempotency keys); its clock starts over and its daily quota is whole again. An
+        inbox attached with ``webhooks.receive`` is subscribed again."""
         self.call("POST", "/_mock/reset")
+        if self.webhooks.inbox is not None:
+            self.webhooks.receive(self.webhooks.inbox)
 
     def rate_limit(self) -> dict[str, Any]:
         """The tenant's daily quota (``GET /_mock/rate-limit``): ``dailyQuota``, ``used``,

@@ -189,7 +189,7 @@ def bankfeeds_mock_server(pytestconfig: pytest.Config) -> Iterator[BankFeedsMock
 def bankfeeds_mock(bankfeeds_mock_server: BankFeedsMock, request: pytest.FixtureRequest) -> Iterator[MockTenant]:
     """A tenant of its own on the session's emulator: ``.url``, ``.api_key``, ``.auth_header``, ``.client``
     and the helpers ``link``, ``poll``, ``feed``, ``clock``, ``reset``, ``requests``, ``faults``, ``state``,
-    ``rate_limit``.
+    ``rate_limit``, ``webhooks`` (subscribed to every event at an in-process receiver: ``webhooks.wait_for(event_type)``).
 
     With ``@pytest.mark.bankfeeds_mock_scenario("name-or-path")`` the tenant starts from that scenario.
     """
@@ -200,8 +200,10 @@ def bankfeeds_mock(bankfeeds_mock_server: BankFeedsMock, request: pytest.Fixture
         marker = request.node.get_closest_marker(SCENARIO_MARKER)
         if marker is not None:
             tenant.load_state(scenario_file(marker, request))
+        tenant.webhooks.receive(bankfeeds_mock_server.receiver.inbox())
         yield tenant
         # Frees the tenant's data on the shared emulator; its key is never used again.
+        tenant.webhooks.inbox = None
         tenant.reset()
     finally:
         tenant.close()

@@ -31,6 +31,8 @@ from mock_server.ui.shell import (
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400}
 # Ten years of virtual time in one step is plenty, and keeps datetime arithmetic in range.
 MAX_ADVANCE_SECONDS = 10 * 365 * 86400
+#: Newest webhook messages listed; GET /_mock/webhooks/messages has them all.
+WEBHOOK_MESSAGES_SHOWN = 50
 
 
 def _safe_next(value: str) -> str:
@@ -83,10 +85,21 @@ async def dashboard(request: Request, v: Visit) -> Response:
         ]
         operations = sorted(company.push_operations.values(), key=lambda op: op.requested, reverse=True)
         companies.append({"record": company, "connections": connections, "operations": operations})
+    request.app.state.webhooks.drain(v.tenant)  # what the calls so far raised shows already
+    outbox = v.tenant.webhooks
+    messages = list(reversed(outbox.messages.values()))[:WEBHOOK_MESSAGES_SHOWN]
     return render(
         request,
         "dashboard.html",
-        {"v": v, "companies": companies, "frozen": v.tenant.clock.frozen, "next_poll": v.tenant.next_poll},
+        {
+            "v": v,
+            "companies": companies,
+            "frozen": v.tenant.clock.frozen,
+            "next_poll": v.tenant.next_poll,
+            "endpoints": list(outbox.endpoints.values()),
+            "messages": messages,
+            "more_messages": len(outbox.messages) - len(messages),
+        },
     )
 
 

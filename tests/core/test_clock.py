@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from mock_server.core.clock import VirtualClock, format_utc, to_utc
+from mock_server.core.clock import EARLIEST, LATEST, ClockOutOfRange, VirtualClock, check_in_range, format_utc, to_utc
 
 START = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
 
@@ -75,3 +75,15 @@ def test_naive_instants_are_utc_and_formatting_is_codats() -> None:
     assert to_utc(naive) == START
     assert format_utc(START + timedelta(microseconds=123456)) == "2026-03-18T09:00:00.123Z"
 
+
+
+def test_a_clock_set_past_its_range_is_refused_and_does_not_move() -> None:
+    clock = VirtualClock(datetime(2026, 3, 18, tzinfo=UTC), source=lambda: 0.0)
+    for far in (datetime(9999, 12, 31, tzinfo=UTC), datetime(1899, 12, 31, tzinfo=UTC), datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=5)))):
+        with pytest.raises(ClockOutOfRange):
+            clock.set(far)
+    with pytest.raises(ClockOutOfRange):
+        clock.advance((LATEST - EARLIEST).total_seconds())
+    assert clock.now() == datetime(2026, 3, 18, tzinfo=UTC)
+    clock.set(LATEST)
+    assert check_in_range(EARLIEST) == EARLIEST and clock.now() == LATEST

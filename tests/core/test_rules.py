@@ -21,6 +21,7 @@ from mock_server.core.rules import (
     _parse_local_strict,
     balance_after,
     check_batch,
+    local_ticks,
     parse_local,
 )
 
@@ -609,3 +610,28 @@ def test_balance_of_an_empty_batch_is_the_current_balance() -> None:
 
 def test_balance_of_an_account_without_one_starts_from_zero() -> None:
     assert balance_after([tx("a", amount=-4.5), tx("b", amount="x")], None) == -4.5
+
+
+# --- the seventh fractional digit (100 ns, as Codat writes timestamps) -------------------------
+
+
+def test_a_batch_out_of_order_by_100_ns_breaks_ChronologicalOrder() -> None:
+    batch = [tx("a", "2026-11-26T10:00:00.0000002"), tx("b", "2026-11-26T10:00:00.0000001")]
+    assert broken(check(batch)) == [("ChronologicalOrder", "b")]
+    assert check(list(reversed(batch))) == []
+
+
+def test_a_date_100_ns_before_the_latest_breaks_OlderThanLatest() -> None:
+    acct = AccountView(ACCOUNT_ID, "connected", True, None, datetime(2026, 11, 26, 12, 0), frozenset(), local_ticks("2026-11-26T12:00:00.0000001"))
+    assert broken(check([tx("a", "2026-11-26T12:00:00")], acct)) == [("OlderThanLatest", "a")]
+    assert check([tx("b", "2026-11-26T12:00:00.0000001Z")], acct) == []
+
+
+def test_local_ticks_keep_seven_digits_and_ignore_the_offset() -> None:
+    base = local_ticks("2026-11-26T12:00:00")
+    assert base is not None
+    assert local_ticks("2026-11-26T12:00:00.0000001") == base + 1
+    assert local_ticks("2026-11-26T12:00:00.5+05:00") == base + 5_000_000
+    assert local_ticks("2026-11-26T12:00:00,123456789") == base + 1_234_567  # past 100 ns: below Codat's precision
+    assert local_ticks("2026-11-26") == local_ticks("2026-11-26T00:00")
+    assert local_ticks("nope") is None and local_ticks(42) is None

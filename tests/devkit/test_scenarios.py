@@ -372,3 +372,45 @@ def test_a_state_saved_with_polls_on_demand_polls_on_the_schedule_of_the_server_
 
     feed = client.get(f"/_mock/qbo/companies/{company}/accounts/{account}/transactions").json()
     assert [t["id"] for t in feed["transactions"]] == ["t1"]
+
+
+# -- webhook endpoints ---------------------------------------------------------------------------
+
+
+def _webhooks_client() -> TestClient:
+    return make_client(Settings(clock=NOW, background_ticks=False, seed=7))
+
+
+def test_a_saved_state_keeps_its_webhook_endpoints_and_loads_them_back() -> None:
+    client = _webhooks_client()
+    body = {"url": "http://127.0.0.1:9/h", "eventTypes": ["connection.created"]}
+    endpoint = client.post("/_mock/webhooks/endpoints", json=body).json()
+    saved = client.get("/_mock/state").json()
+    client.post("/_mock/reset")
+    assert client.get("/_mock/webhooks/endpoints").json() == {"endpoints": []}
+
+    assert client.put("/_mock/state", json=saved).status_code == 204
+
+    assert client.get("/_mock/webhooks/endpoints").json() == {"endpoints": [endpoint]}
+    assert client.get("/_mock/state").json() == saved
+
+
+def test_a_scenario_naming_no_endpoints_keeps_the_tenants_subscriptions() -> None:
+    client = _webhooks_client()
+    endpoint = client.post("/_mock/webhooks/endpoints", json={"url": "http://127.0.0.1:9/h"}).json()
+
+    assert client.put("/_mock/state", json={"companies": []}).status_code == 204
+
+    assert client.get("/_mock/webhooks/endpoints").json() == {"endpoints": [endpoint]}
+
+
+def test_a_scenario_endpoint_the_control_api_would_refuse_is_a_located_400_and_changes_nothing() -> None:
+    client = _webhooks_client()
+    scenario = "companies: []\nwebhooks:\n  endpoints:\n    - url: ftp://example.com/hook\n"
+
+    response = client.put("/_mock/state", content=scenario, headers={"Content-Type": "application/yaml"})
+
+    assert response.status_code == 400
+    [problem] = response.json()["validation"]["errors"]
+    assert problem["itemId"] == "webhooks.endpoints[0]" and "line 4" in problem["message"]
+    assert client.get("/_mock/webhooks/endpoints").json() == {"endpoints": []}

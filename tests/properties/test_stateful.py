@@ -10,11 +10,16 @@ and, after every step, the invariants of the issue are checked on what the API a
   after a poll it holds every one of a linked account's; a rejected or failed one never;
 - the account balance follows the rule book from the last accepted, not failed, push;
 - push operations only move forward (Pending to Success, Failed or TimedOut), when the model says;
-- a tenant sees its own companies, accounts and feeds, never another's.
+- a tenant sees its own companies, accounts and feeds, never another's;
+- every push that ended raised exactly one webhook message, ``bankTransactions.write.successful``
+  for a Success and ``.unsuccessful`` otherwise, and none while Pending; at the end each successful
+  push reached the tenant's receiver exactly once, verified with svix.
 """
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from starlette.testclient import TestClient
 
 from mock_server import Settings
+from mock_server.devkit.receiver import Inbox, WebhookReceiver
 from mock_server.testing import strategies as qbo
 from mock_server.testing.strategies import AccountState
 from tests.properties import oracle
@@ -39,6 +45,16 @@ PUSH_DELAY = 90.0  # seconds: long enough for a one-minute timeout to come first
 LAG_DAYS = 10
 TENANTS = ("alpha", "beta")
 FINISHED = ("Success", "Failed", "TimedOut")
+SUCCESSFUL, UNSUCCESSFUL = "bankTransactions.write.successful", "bankTransactions.write.unsuccessful"
+
+_receivers: list[WebhookReceiver] = []
+
+
+def receiver() -> WebhookReceiver:
+    """One receiver for the whole run (each tenant of each example has an inbox of its own)."""
+    if not _receivers:
+        _receivers.append(WebhookReceiver().start())
+    return _receivers[0]
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -181,10 +197,20 @@ class EmulatorMachine(RuleBasedStateMachine):
         self.seen_status: dict[str, str] = {}  # push key -> last status the API answered
         self.touched = TENANTS[0]  # the tenant the last step acted for
         self.steps = 0
+        self.inboxes: dict[str, Inbox] = {}
 
     def teardown(self) -> None:
         event(f"steps: {self.steps // 10 * 10}+")
-        self.client.__exit__(None, None, None)
+        try:
+            for tenant in self.inboxes:
+                self.check_deliveries(tenant)
+        finally:
+            self.client.__exit__(None, None, None)
+
+    def subscribe(self, tenant: str) -> None:
+        inbox = receiver().inbox()
+        self.apis[tenant].ok("POST", "/_mock/webhooks/endpoints", json={"url": inbox.url, "secret": inbox.secret})
+        self.inboxes[tenant] = inbox
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -200,6 +226,7 @@ class EmulatorMachine(RuleBasedStateMachine):
     @initialize(data=st.data(), days_back=st.integers(0, 10))
     def a_linked_account_for_each_tenant(self, data: st.DataObject, days_back: int) -> None:
         for tenant in TENANTS:
+            self.subscribe(tenant)
             self.create_account(data, tenant, new_connection=True)
             self.link(data, tenant, days_back)
 
@@ -370,6 +397,7 @@ class EmulatorMachine(RuleBasedStateMachine):
         self.touched = tenant
         self.apis[tenant].reset()
         self.models[tenant] = TenantModel()
+        self.subscribe(tenant)  # a reset drops the endpoints too
 
     # -- invariants -----------------------------------------------------------------------------
 
@@ -389,6 +417,26 @@ class EmulatorMachine(RuleBasedStateMachine):
                 self.check_pushes(tenant, company)
             for account in model.accounts:
                 self.check_account(tenant, account)
+            self.check_webhooks(tenant)
+
+    def check_webhooks(self, tenant: str) -> None:
+        messages = self.apis[tenant].ok("GET", "/_mock/webhooks/messages")["messages"]
+        raised = Counter((m["eventType"], m["body"]["payload"]["id"]) for m in messages if m["eventType"] in (SUCCESSFUL, UNSUCCESSFUL))
+        for account in self.model(tenant).accounts:
+            for push in account.pushes:
+                expected = {"Pending": (0, 0), "Success": (1, 0)}.get(push.status, (0, 1))
+                assert (raised[(SUCCESSFUL, push.key)], raised[(UNSUCCESSFUL, push.key)]) == expected, push
+
+    def check_deliveries(self, tenant: str) -> None:
+        """Every message reaches the receiver (2xx); each successful push's event arrived once."""
+        api, deadline = self.apis[tenant], time.monotonic() + 20
+        while any(m["status"] != "succeeded" for m in api.ok("GET", "/_mock/webhooks/messages")["messages"]):
+            assert time.monotonic() < deadline, "every webhook message is delivered"
+            time.sleep(0.02)
+        delivered = Counter(body["payload"]["id"] for body in self.inboxes[tenant].events(SUCCESSFUL))
+        succeeded = [p.key for a in self.model(tenant).accounts for p in a.pushes if p.status == "Success"]
+        assert delivered == Counter(succeeded)
+        assert self.inboxes[tenant].rejected == []
 
     def check_pushes(self, tenant: str, company: str) -> None:
         model = self.model(tenant)

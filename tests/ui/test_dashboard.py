@@ -171,3 +171,29 @@ def test_pages_are_never_cached(browser: Browser) -> None:
 
     assert browser.get("/ui").headers["cache-control"] == "no-store"
     assert browser.get("/ui/login").headers["cache-control"] == "no-store"
+
+
+def test_the_dashboard_lists_webhook_endpoints_and_messages_with_their_attempts() -> None:
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens there once released
+    with make_client(Settings(clock=NOW, background_ticks=False, seed=7)) as client:  # with its sender
+        browser = Browser(client)
+        world = World(client)
+        hook = client.post("/_mock/webhooks/endpoints", json={"url": f"http://127.0.0.1:{closed}/hook"}).json()
+        world.connection(world.company())
+        deadline = time.monotonic() + 10
+        while not client.get("/_mock/webhooks/messages").json()["messages"][0]["attempts"]:
+            assert time.monotonic() < deadline, "the attempt never happened"
+            time.sleep(0.02)
+        browser.sign_in()
+
+        text = visible_text(browser.get("/ui").text)
+
+    assert hook["id"] in text and f"http://127.0.0.1:{closed}/hook" in text
+    assert "connection.created" in text and "pending" in text
+    assert "2026-03-18 09:00:00 UTC: ConnectError" in text
+    assert "2026-03-18 09:00:05 UTC" in text  # the first retry

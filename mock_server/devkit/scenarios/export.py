@@ -49,6 +49,22 @@ def export_tenant(tenant: Tenant) -> dict[str, Any]:
             "nextPoll": _maybe(tenant.next_poll),
         },
         "companies": [_export_company(company) for company in tenant.companies.values()],
+        **_export_webhooks(tenant),
+    }
+
+
+def _export_webhooks(tenant: Tenant) -> dict[str, Any]:
+    """The endpoints, when the tenant has any (a document without them leaves a tenant's own alone)."""
+    endpoints = tenant.webhooks.endpoints.values()
+    if not endpoints:
+        return {}
+    # The control API's shape, with instants kept to the microsecond.
+    return {
+        "webhooks": {
+            "endpoints": [
+                {**views.webhook_endpoint(e), "failingSince": _maybe(e.failing_since)} for e in endpoints
+            ]
+        }
     }
 
 

@@ -29,7 +29,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     "SourceAccount": frozenset(
         {
             "id", "connection_id", "version", "fields", "modified", "status", "feed_start_date", "linked_with",
-            "disconnected_at", "target_account_id", "known_ids", "latest", "waiting", "feed", "feed_size", "last_polled_at",
+            "disconnected_at", "target_account_id", "known_ids", "latest", "latest_ticks", "waiting", "feed", "feed_size", "last_polled_at",
         }
     ),
     "FeedChunk": frozenset({"polled_at", "transactions"}),
@@ -48,7 +48,7 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
     "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
     # _active (the count of linked companies) is a cache, counted again from the loaded companies.
     "Tenant": frozenset(
-        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "_active"}
+        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks", "_active"}
     ),
 }
 

@@ -17,11 +17,14 @@ from typing import Any
 
 import orjson
 
+from mock_server.core.clock import ClockOutOfRange
+from mock_server.core.errors import ApiError
 from mock_server.core.ids import IdFactory
 from mock_server.core.model import ACCOUNT_CONNECTED, PENDING, SYNC_STARTED, Company
 from mock_server.core.tenant import Tenant
+from mock_server.core.webhooks import Outbox
 from mock_server.devkit.scenarios.records import Importer
-from mock_server.devkit.scenarios.text import Document
+from mock_server.devkit.scenarios.text import Document, ScenarioError
 
 #: The tenant a scenario file loads into when it names no ``apiKey``.
 DEFAULT_API_KEY = "bankfeeds-mock"
@@ -43,8 +46,14 @@ def import_tenant(doc: Document, key: str, settings: Any) -> Tenant:
 def import_into(tenant: Tenant, doc: Document) -> None:
     """Add the document's companies to ``tenant`` and take its clock; ScenarioError and nothing
     changed when it contradicts itself or what the tenant holds (ids taken, clocks that differ)."""
-    built = Importer(tenant, doc).build()
+    try:
+        built = Importer(tenant, doc).build()
+    except ClockOutOfRange as exc:  # an instant other than the clock's: no path to name
+        raise ScenarioError(doc.source, [doc.problem((), str(exc))]) from None
     clock, next_poll, companies = built
+    webhooks = _webhooks(tenant, doc)  # checked before anything changes
+    if webhooks is not None:
+        tenant.webhooks.adopt(webhooks)
     if clock is not None:
         tenant.clock = clock
     now = tenant.clock.now()
@@ -63,6 +72,29 @@ def import_into(tenant: Tenant, doc: Document) -> None:
     # again): continue from a stream that depends on the seed, the tenant and what was loaded.
     digest = hashlib.sha256(orjson.dumps(doc.data, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
     tenant.ids = IdFactory(tenant.settings.seed, f"{tenant.key}#{tenant.ids.hex(16)}{digest}")
+
+
+def _webhooks(tenant: Tenant, doc: Document) -> Outbox | None:
+    """The document's endpoints in an outbox of their own; None when it names none (the tenant
+    keeps its own); ScenarioError for one the control API would refuse."""
+    section = doc.data.get("webhooks") if isinstance(doc.data, dict) else None
+    if not isinstance(section, dict):
+        return None
+    outbox = Outbox(IdFactory())
+    outbox.adopt(tenant.webhooks, endpoints=False)  # new ids and secrets from the tenant's own stream
+    now = tenant.clock.now()
+    for index, item in enumerate(section.get("endpoints") or []):
+        path = ("webhooks", "endpoints", index)
+        try:
+            endpoint = outbox.add_endpoint(
+                item.get("url"), item.get("secret"), item.get("eventTypes"), now, endpoint_id=item.get("id")
+            )
+        except ApiError as exc:
+            raise doc.fail(path, exc.message) from None
+        endpoint.disabled = bool(item.get("disabled", False))
+        failing = item.get("failingSince")
+        endpoint.failing_since = Importer.instant(failing) if failing else None
+    return outbox
 
 
 def _rebuild_queues(tenant: Tenant, companies: list[Company]) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mock_server.core.clock import VirtualClock, to_utc
+from mock_server.core.clock import ClockOutOfRange, VirtualClock, check_in_range
 from mock_server.core.model import (
     ACCOUNT_CONNECTED,
     ACCOUNT_PENDING,
@@ -36,7 +36,7 @@ from mock_server.core.model import (
     TargetAccount,
     Txn,
 )
-from mock_server.core.rules import Violation, parse_local
+from mock_server.core.rules import Violation, local_ticks, parse_local
 from mock_server.core.tenant import (
     OTP_LIFETIME,
     QBO_INTEGRATION_ID,
@@ -83,11 +83,12 @@ class Importer:
         next_poll: Any = _UNSET
         if "clock" in data:
             clock_data = data["clock"]
-            clock = VirtualClock(
-                self.instant(clock_data["now"]),
-                frozen=clock_data.get("frozen", True),
-                source=self.tenant.settings.time_source,
-            )
+            try:
+                start = self.instant(clock_data["now"])
+            except ClockOutOfRange as exc:
+                self.problem(("clock", "now"), str(exc))
+                start = self.tenant.clock.now()
+            clock = VirtualClock(start, frozen=clock_data.get("frozen", True), source=self.tenant.settings.time_source)
             if self.tenant.companies and clock.now() != self.tenant.clock.now():
                 self.problem(("clock", "now"), "differs from the clock of the scenario already loaded into this tenant")
             self.now = clock.now()
@@ -109,8 +110,12 @@ class Importer:
 
     @staticmethod
     def instant(text: str) -> datetime:
-        # The schema checked the format (RFC 3339), which fromisoformat reads.
-        return to_utc(datetime.fromisoformat(text))
+        # The schema checked the format (RFC 3339), which fromisoformat reads. Every instant is
+        # held to the clock's range: a due date in year 9999 would overflow when work is scheduled.
+        try:
+            return check_in_range(datetime.fromisoformat(text))
+        except ClockOutOfRange as exc:
+            raise ClockOutOfRange(f"'{text}': {exc}") from None
 
     def maybe_instant(self, text: str | None) -> datetime | None:
         return self.instant(text) if text is not None else None
@@ -289,6 +294,7 @@ class Importer:
                 self.problem(path, f"transaction id {txn.id} is written twice to this source account")
             account.known_ids.add(txn.id)
         account.latest = parse_local(written[-1].date) if written else None
+        account.latest_ticks = local_ticks(written[-1].date) if written else None
 
     def push(self, item: Mapping[str, Any], path: PathKey, company: Company) -> PushOperation:
         requested = self.instant(item["requested"])

@@ -22,6 +22,7 @@ import orjson
 import yaml
 
 from contracts import document
+from mock_server.http.limits import MAX_JSON_DEPTH
 
 SCHEMA_NAME = "scenario.schema.json"
 #: Schema problems reported at most per document; the rest are counted.
@@ -112,6 +113,9 @@ def parse(text: str | bytes, source: str = "<scenario>") -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        problem = _too_big(node, len(text)) if node is not None else None
+        if problem is not None:
+            raise ScenarioError(source, [Problem((), problem)])
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -129,6 +133,25 @@ def parse(text: str | bytes, source: str = "<scenario>") -> Document:
         if problems:
             raise ScenarioError(source, problems)
     return document_
+
+
+def _too_big(root: yaml.Node, size: int) -> str | None:
+    """Why the composed document cannot be read on, or None: nesting past the limit (the
+    constructor and _walk recurse once per level), or aliases that expand it far past its own
+    size (every node costs a byte of text unless an alias repeats it)."""
+    visits = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        visits += 1
+        if visits > size + 1000:
+            return "its aliases expand it far past its own size"
+        if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
+            if depth > MAX_JSON_DEPTH:
+                return f"nests sequences and mappings more than {MAX_JSON_DEPTH} levels deep, the limit"
+            children = node.value if isinstance(node, yaml.SequenceNode) else [c for pair in node.value for c in pair]
+            stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def parse_json(body: bytes, source: str = "<request body>") -> Document:

@@ -66,7 +66,7 @@ async def update_company(request: Request) -> Response:
 
 async def delete_company(request: Request) -> Response:
     s = session(request)
-    s.tenant.delete_company(request.path_params["companyId"])
+    s.tenant.delete_company(request.path_params["companyId"], s.now)
     return empty_response(204)
 
 

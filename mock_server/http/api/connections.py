@@ -44,7 +44,7 @@ async def get_connection(request: Request) -> Response:
 
 async def delete_connection(request: Request) -> Response:
     s = session(request)
-    s.tenant.delete_connection(request.path_params["companyId"], request.path_params["connectionId"])
+    s.tenant.delete_connection(request.path_params["companyId"], request.path_params["connectionId"], s.now)
     return Response(status_code=200)
 
 

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT
-from mock_server.core.clock import format_utc
+from mock_server.core.clock import ClockOutOfRange, check_in_range, format_utc
 from mock_server.core.errors import BadRequest
 from mock_server.core.pushes import waiting_count
 from mock_server.core.qbo import LinkRequest, disconnect, link, poll, settle
@@ -50,9 +50,13 @@ def _instant(value: Any, name: str) -> datetime:
     if not isinstance(value, str):
         raise BadRequest(f"'{name}' must be an ISO 8601 date-time string.")
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise BadRequest(f"'{name}' is not an ISO 8601 date-time: '{value}'.") from None
+    try:
+        return check_in_range(moment)
+    except ClockOutOfRange as exc:
+        raise BadRequest(f"'{name}' is out of range: {exc}") from None
 
 
 async def get_clock(request: Request) -> Response:
@@ -78,7 +82,10 @@ async def advance_clock(request: Request) -> Response:
     s = session(request)
     body = await json_body(request)
     control_schemas().check("mock-advance-clock", body)
-    s.tenant.clock.advance(float(body["seconds"]))
+    try:
+        s.tenant.clock.advance(float(body["seconds"]))
+    except ClockOutOfRange as exc:
+        raise BadRequest(f"'seconds' moves the clock out of range: {exc}") from None
     settle(s.tenant, s.tenant.clock.now())
     return json_response(_clock(s))
 

@@ -17,6 +17,7 @@ from mock_server.core.rules import Violation
 from mock_server.devkit.scenarios.export import export_tenant
 from mock_server.devkit.scenarios.load import import_tenant
 from mock_server.devkit.scenarios.text import ScenarioError, check, parse, parse_json, to_yaml
+from mock_server.http.limits import MAX_JSON_DEPTH, too_deep, value_depth
 from mock_server.http.web import empty_response, json_response, raw_body, session, store_of
 
 SOURCE = "request body"
@@ -41,9 +42,13 @@ async def put_state(request: Request) -> Response:
         raise BadRequest("A scenario is required in the body, as JSON or YAML (the shape GET /_mock/state answers).")
     try:
         doc = parse_json(body, SOURCE) if "json" in request.headers.get("content-type", "") else parse(body, SOURCE)
+        if value_depth(doc.data) > MAX_JSON_DEPTH:  # before the schema check, which recurses
+            raise too_deep("The scenario")
         check(doc)
         # Built aside and swapped in whole: a scenario that fails halfway leaves nothing behind.
         tenant = import_tenant(doc, s.tenant.key, s.tenant.settings)
+        if not isinstance(doc.data, dict) or "webhooks" not in doc.data:
+            tenant.webhooks.adopt(s.tenant.webhooks)  # a scenario naming no endpoints keeps the tenant's
     except ScenarioError as exc:
         raise BadRequest(
             "The scenario cannot be loaded: " + "; ".join(str(exc).splitlines()[:5]),
