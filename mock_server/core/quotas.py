@@ -12,8 +12,8 @@ nothing.
 
 The moments Codat announces by webhook are explicit: :meth:`Quota.admit` and :meth:`Quota.roll`
 return :class:`Transition` records (``client.rateLimit.reached`` the first time a day's quota
-refuses a request, ``client.rateLimit.reset`` at the midnight after such a day) for the shell to
-deliver. Pure: "now" is always an argument.
+refuses a request, ``client.rateLimit.reset`` at the midnight after such a day), which the shell
+raises as webhook events. Pure: "now" is always an argument.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mock_server.core.clock import format_utc, to_utc
+from mock_server.core.webhooks.catalogue import CLIENT_RATE_LIMIT_REACHED, CLIENT_RATE_LIMIT_RESET
 
 __all__ = [
     "CONCURRENCY_RETRY_AFTER",
@@ -45,8 +46,8 @@ IN_FLIGHT_LIMIT = 10
 #: waits for are short, so one second).
 CONCURRENCY_RETRY_AFTER = 1
 
-REACHED = "client.rateLimit.reached"
-RESET = "client.rateLimit.reset"
+REACHED = CLIENT_RATE_LIMIT_REACHED
+RESET = CLIENT_RATE_LIMIT_RESET
 
 
 def next_reset(now: datetime) -> datetime:

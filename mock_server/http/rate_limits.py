@@ -10,7 +10,7 @@ journals); :class:`RequestMiddleware` asks :meth:`Limits.admit` before a public 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 
 from starlette.requests import Request
@@ -18,7 +18,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from mock_server.core.errors import ApiError, BadRequest, Conflict, PayloadTooLarge, TooManyRequests, Unprocessable
 from mock_server.core.idempotency import METHODS, Fingerprint, IdempotencyKeys, KeptAnswer, is_guid
-from mock_server.core.quotas import Admission, Allowance, Quota
+from mock_server.core.quotas import Admission, Allowance, Quota, Transition
 from mock_server.core.tenant import Tenant
 from mock_server.http.web import error_response
 from mock_server.settings import Settings
@@ -99,17 +99,29 @@ class Limits:
         """Count a public call of ``tenant`` about ``path``'s company, or refuse it."""
         now = tenant.clock.now()
         quota = self.quota(tenant.key, now)
-        active = tenant.active_connected_companies()
-        # The reached/reset transitions are what client.rateLimit.* webhooks will announce.
-        return quota, quota.admit(now, active, company_of(path))
+        admission = quota.admit(now, tenant.active_connected_companies(), company_of(path))
+        announce(tenant, admission.transitions)
+        return quota, admission
 
     def status(self, tenant: Tenant) -> tuple[Quota, Allowance, int]:
         """The tenant's quota as of now (a day past its reset starts afresh), and its ACC count."""
         now = tenant.clock.now()
         quota = self.quota(tenant.key, now)
         active = tenant.active_connected_companies()
-        quota.roll(now, active)
+        rolled = quota.roll(now, active)
+        announce(tenant, (rolled,) if rolled is not None else ())
         return quota, quota.allowance(active), active
+
+    def roll(self, tenant: Tenant) -> None:
+        """Start the tenant's new day if its clock passed midnight (after the clock moved)."""
+        if self.enabled and tenant.key in self._quotas:
+            self.status(tenant)
+
+
+def announce(tenant: Tenant, transitions: Iterable[Transition]) -> None:
+    """Raise Codat's client.rateLimit.* webhook events for the quota's transitions."""
+    for transition in transitions:
+        tenant.webhooks.emit(transition.event, transition.at, payload=transition.payload())
 
 
 def wants_idempotency(scope: Scope) -> bool:
