@@ -30,6 +30,13 @@ class Result:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
+    def merged(self, other: Result) -> Result:
+        """Two runs against the same server as one."""
+        statuses = dict(self.statuses)
+        for status, count in other.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+        return Result(self.requests + other.requests, self.seconds + other.seconds, self.latencies + other.latencies, statuses)
+
     @property
     def p50_ms(self) -> float:
         return statistics.median(self.latencies) * 1000 if self.latencies else 0.0
@@ -86,3 +93,20 @@ async def run(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(connections)))
     return Result(len(latencies), time.perf_counter() - started, latencies, statuses)
+
+
+def alternating(
+    drives: dict[str, tuple[int, Callable[[int], Callable[[int], bytes]]]], seconds: float, connections: int, count: int = 3
+) -> dict[str, Result]:
+    """Each server driven for ``seconds`` in all, in ``count`` alternating rounds; results summed.
+
+    ``drives`` maps a name to its port and to ``maker(sent)``, the request maker of one round
+    (``sent``: requests sent to that server so far, so ids can stay unique across rounds).
+    """
+    totals: dict[str, Result] = {}
+    for _ in range(count):
+        for name, (port, maker) in drives.items():
+            sent = totals[name].requests if name in totals else 0
+            result = asyncio.run(run(port, maker(sent), connections=connections, seconds=seconds / count))
+            totals[name] = result if name not in totals else totals[name].merged(result)
+    return totals

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Protocol
 
 #: The instants a virtual clock may show. Past them the emulator could not represent what it
@@ -52,8 +53,13 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+@lru_cache(maxsize=4096)
 def format_utc(value: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``, the way Codat writes its timestamps."""
+    """ISO 8601 in UTC with a ``Z``, the way Codat writes its timestamps.
+
+    Cached: a record's timestamps are written on every read of it (isoformat is the dearest part
+    of a company's view), and a datetime is immutable, so the same instant always reads the same.
+    """
     return to_utc(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from mock_server.core.rules import Violation
 
@@ -26,16 +28,73 @@ SYNC_STARTED, SYNC_FAILED = "Started", "Failed"
 SYNC_DATA_PUSHED, SYNC_NO_DATA_PUSHED = "SuccessDataPushed", "SuccessNoDataPushed"
 
 
-class Txn(NamedTuple):
-    """One accepted bank transaction. A tuple of plain values: a million of them must fit in memory,
-    and the garbage collector stops tracking tuples of atoms, so stored history costs no GC time."""
+# The typed records of a create-bank-transactions body. Decoding JSON into them checks the types in
+# the same pass (mock_server.http.api.transactions), and an accepted batch is stored as decoded: one
+# object per transaction, from the bytes to the feed. Their types are the document's
+# (contracts/bankfeeds.openapi.yaml, CreateBankTransactions), narrowed to what the QBO rules accept,
+# so that a body that decodes breaks no shape rule; tests/core/test_model.py holds the two together.
+# Anything else fails to decode and is judged field by field on the precise path.
+_NonEmpty = Annotated[str, Meta(min_length=1)]
+# orjson, the precise path's parser, reads integers of 64 bits as int and wider ones as float: the
+# typed path takes only signed 64-bit ones (what msgspec can bound), so both paths store the same number.
+_Integer = Annotated[int, Meta(ge=-(2**63), le=2**63 - 1)]
+_LARGEST = 1.7976931348623157e308  # the largest finite float: no amount may be infinite
+_Finite = Annotated[float, Meta(ge=-_LARGEST, le=_LARGEST)]
+Number = _Integer | _Finite
+TransactionType = Literal["Credit", "Debit", "Unknown"]
 
-    id: str
-    date: str
-    description: str
-    amount: float
-    balance: float | None
-    transaction_type: str | None
+
+class Txn(Struct, gc=False, rename="camel", forbid_unknown_fields=True):
+    """One bank transaction, as decoded from the request and then stored.
+
+    ``gc=False``: a million of them must fit in memory, and the collector need not track records
+    that hold only strings and numbers. ``UNSET`` marks a field the client left out.
+    """
+
+    id: _NonEmpty
+    date: _NonEmpty
+    description: _NonEmpty
+    amount: Number
+    balance: Number | UnsetType = UNSET
+    transaction_type: TransactionType | UnsetType | None = UNSET
+
+
+class DetailedTxn(Txn, gc=False, rename="camel", forbid_unknown_fields=True):
+    """A transaction that also carries the document's descriptive fields.
+
+    Few batches send them and the emulator only echoes them, so they live on a subclass: the
+    records of the other batches stay three slots smaller.
+    """
+
+    counterparty: str | UnsetType | None = UNSET
+    reference: str | UnsetType | None = UNSET
+    reconciled: bool | UnsetType | None = UNSET
+
+
+class Batch(Struct, rename="camel", forbid_unknown_fields=True):
+    """A create-bank-transactions body of plain transactions."""
+
+    account_id: str
+    transactions: list[Txn]
+
+
+class DetailedBatch(Struct, rename="camel", forbid_unknown_fields=True):
+    """A create-bank-transactions body whose transactions carry descriptive fields."""
+
+    account_id: str
+    transactions: list[DetailedTxn]
+
+
+def balance_of(txn: Txn) -> float | None:
+    """The transaction's balance, None when the client left it out."""
+    value = txn.balance
+    return None if isinstance(value, UnsetType) else value
+
+
+def type_of(txn: Txn) -> str | None:
+    """The transaction's transactionType, None when left out or null."""
+    value = txn.transaction_type
+    return None if isinstance(value, UnsetType) else value
 
 
 @dataclass(slots=True)

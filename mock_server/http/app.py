@@ -18,6 +18,7 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
+from mock_server.http.draining import DrainBody
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.rate_limits import Limits
 from mock_server.http.schemas import control_schemas, public_schemas
@@ -92,7 +93,8 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks)
+            Middleware(DrainBody, limit=settings.max_body_bytes),
+            Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks),
         ],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,

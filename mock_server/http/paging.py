@@ -3,16 +3,24 @@
 A page holds at most 2000 records: the document lets a client ask for up to 5000 per page but
 caps the answer's ``pageSize`` at 2000, so a larger request is served as pages of 2000 (the answer
 says so in ``pageSize``, and ``_links.next`` leads on).
+
+A page costs what it holds: :func:`page_of_records` builds views only for the records on the page,
+testing ``query`` and sorting by ``orderBy`` on the stored records through a :class:`Listing`'s
+readers. :func:`page_of` pages views already built (the definition the other is tested against).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from mock_server.core.errors import BadRequest
+from mock_server.http.query import Reader, matching, ordered, resolve
+
+R = TypeVar("R")
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 5000
@@ -62,12 +70,54 @@ def _href(path: str, request: PageRequest, page: int) -> dict[str, str]:
 def page_of(items: Sequence[dict[str, Any]], request: PageRequest, path: str) -> dict[str, Any]:
     """One page of already filtered and sorted records, with Codat's paging fields."""
     start = (request.page - 1) * request.page_size
-    results = list(items[start : start + request.page_size])
+    return _page(list(items[start : start + request.page_size]), len(items), request, path)
+
+
+@dataclass(frozen=True)
+class Listing(Generic[R]):
+    """How a list shows its stored records: the view of one, its documented fields, and readers.
+
+    ``readers`` maps view keys to what the view shows there, read from the record alone; a query
+    or orderBy on any other field builds the record's view to read it.
+    """
+
+    view: Callable[[R], dict[str, Any]]
+    fields: frozenset[str]
+    readers: Mapping[str, Reader[R]]
+
+    def reader(self, path: str) -> Reader[R]:
+        """The value at a dotted ``path`` of a record's view, keys matched without regard to case."""
+        root, _, rest = path.partition(".")
+        key = next((k for k in self.readers if k.lower() == root.lower()), None)
+        if key is None:
+            view = self.view
+            return lambda record: resolve(view(record), path)
+        read = self.readers[key]
+        return (lambda record: resolve(read(record), rest)) if rest else read
+
+
+def page_of_records(records: Collection[R], listing: Listing[R], request: PageRequest, path: str) -> dict[str, Any]:
+    """The page ``request`` asks for, views built for its records only (same answer as :func:`page_of`)."""
+    start = (request.page - 1) * request.page_size
+    if not request.query and not request.order_by:
+        total, chosen = len(records), list(islice(records, start, start + request.page_size))
+    else:
+        held = list(records)
+        if request.query:
+            held = matching(held, request.query, listing.fields, listing.reader)
+        if request.order_by:
+            held = ordered(held, request.order_by, listing.fields, listing.reader)
+        total, chosen = len(held), held[start : start + request.page_size]
+    return _page([listing.view(record) for record in chosen], total, request, path)
+
+
+def _page(results: list[dict[str, Any]], total: int, request: PageRequest, path: str) -> dict[str, Any]:
+    start = (request.page - 1) * request.page_size
     links: dict[str, Any] = {
         "self": {"href": path},
         "current": _href(path, request, request.page),
     }
-    if start + request.page_size < len(items):
+    if start + request.page_size < total:
         links["next"] = _href(path, request, request.page + 1)
     if request.page > 1:
         links["previous"] = _href(path, request, request.page - 1)
@@ -75,6 +125,6 @@ def page_of(items: Sequence[dict[str, Any]], request: PageRequest, path: str) ->
         "results": results,
         "pageNumber": request.page,
         "pageSize": request.page_size,
-        "totalResults": len(items),
+        "totalResults": total,
         "_links": links,
     }

@@ -2,10 +2,17 @@
 
 Pure functions from :mod:`mock_server.core.model` objects to dicts. ``base_url`` is where this emulator
 is reached, so that ``redirect`` and ``linkUrl`` point back at it.
+
+Each paged record type also has ``*_READERS``: its view's fields read one at a time from the record
+(for a list's query and orderBy, so a list of 10,000 builds 100 views, not 10,000). A field left
+out is read from the whole view; each reader gives what the view shows (tests/http/test_listing.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from mock_server.core.clock import format_utc
@@ -21,9 +28,16 @@ from mock_server.core.model import (
     SourceAccount,
     TargetAccount,
     Txn,
+    balance_of,
+    type_of,
 )
 from mock_server.core.pushes import changes
 from mock_server.core.webhooks import Endpoint
+from mock_server.http.query import Reader
+
+
+def _maybe_utc(value: datetime | None) -> str | None:
+    return format_utc(value) if value else None
 
 
 def company(record: Company, base_url: str) -> dict[str, Any]:
@@ -32,7 +46,7 @@ def company(record: Company, base_url: str) -> dict[str, Any]:
         "name": record.name,
         "description": record.description,
         "redirect": f"{base_url}/link/{record.id}",
-        "lastSync": format_utc(record.last_sync) if record.last_sync else None,
+        "lastSync": _maybe_utc(record.last_sync),
         "created": format_utc(record.created),
         "createdByUserName": None,
         "products": list(record.products),
@@ -40,6 +54,19 @@ def company(record: Company, base_url: str) -> dict[str, Any]:
         "referenceSubsidiaryCompanies": [],
         "dataConnections": [connection(c, base_url) for c in record.connections.values()],
     }
+
+
+COMPANY_READERS: Mapping[str, Reader[Company]] = {
+    "id": attrgetter("id"),
+    "name": attrgetter("name"),
+    "description": attrgetter("description"),
+    "lastSync": lambda r: _maybe_utc(r.last_sync),
+    "created": lambda r: format_utc(r.created),
+    "createdByUserName": lambda r: None,
+    "products": lambda r: list(r.products),
+    "tags": lambda r: dict(r.tags),
+    "referenceSubsidiaryCompanies": lambda r: [],
+}
 
 
 def link_url(record: Connection, base_url: str) -> str:
@@ -56,11 +83,26 @@ def connection(record: Connection, base_url: str) -> dict[str, Any]:
         "platformName": QBO_PLATFORM_NAME,
         "linkUrl": link_url(record, base_url),
         "status": record.status,
-        "lastSync": format_utc(record.last_sync) if record.last_sync else None,
+        "lastSync": _maybe_utc(record.last_sync),
         "created": format_utc(record.created),
         "dataConnectionErrors": [],
         "connectionInfo": None,
     }
+
+
+CONNECTION_READERS: Mapping[str, Reader[Connection]] = {
+    "id": attrgetter("id"),
+    "integrationId": attrgetter("integration_id"),
+    "integrationKey": lambda r: QBO_BANK_FEEDS,
+    "sourceId": attrgetter("source_id"),
+    "sourceType": lambda r: "BankFeed",
+    "platformName": lambda r: QBO_PLATFORM_NAME,
+    "status": attrgetter("status"),
+    "lastSync": lambda r: _maybe_utc(r.last_sync),
+    "created": lambda r: format_utc(r.created),
+    "dataConnectionErrors": lambda r: [],
+    "connectionInfo": lambda r: None,
+}
 
 
 def source_account(record: SourceAccount) -> dict[str, Any]:
@@ -90,9 +132,9 @@ def push_operation(record: PushOperation) -> dict[str, Any]:
         "pushOperationKey": record.key,
         "dataConnectionKey": record.connection_id,
         "requestedOnUtc": format_utc(record.requested),
-        "completedOnUtc": format_utc(record.completed) if record.completed else None,
+        "completedOnUtc": _maybe_utc(record.completed),
         "timeoutInMinutes": record.timeout_minutes,
-        "timeoutInSeconds": record.timeout_minutes * 60 if record.timeout_minutes is not None else None,
+        "timeoutInSeconds": _timeout_seconds(record),
         "status": record.status,
         "errorMessage": record.error_message,
         "validation": {
@@ -107,14 +149,33 @@ def push_operation(record: PushOperation) -> dict[str, Any]:
     return body
 
 
+def _timeout_seconds(record: PushOperation) -> int | None:
+    return record.timeout_minutes * 60 if record.timeout_minutes is not None else None
+
+
+PUSH_OPERATION_READERS: Mapping[str, Reader[PushOperation]] = {
+    "dataType": attrgetter("data_type"),
+    "companyId": attrgetter("company_id"),
+    "pushOperationKey": attrgetter("key"),
+    "dataConnectionKey": attrgetter("connection_id"),
+    "requestedOnUtc": lambda r: format_utc(r.requested),
+    "completedOnUtc": lambda r: _maybe_utc(r.completed),
+    "timeoutInMinutes": attrgetter("timeout_minutes"),
+    "timeoutInSeconds": _timeout_seconds,
+    "status": attrgetter("status"),
+    "errorMessage": attrgetter("error_message"),
+    "statusCode": attrgetter("status_code"),
+}
+
+
 def transaction(record: Txn) -> dict[str, Any]:
     return {
         "id": record.id,
         "date": record.date,
         "description": record.description,
         "amount": record.amount,
-        "balance": record.balance,
-        "transactionType": record.transaction_type,
+        "balance": balance_of(record),
+        "transactionType": type_of(record),
     }
 
 
@@ -138,6 +199,10 @@ def bank_account(record: TargetAccount) -> dict[str, Any]:
         "modifiedDate": format_utc(record.created),
         "sourceModifiedDate": format_utc(record.created),
     }
+
+
+#: Every field of a bank account's view depends on the record alone: the view is cheap, read it.
+BANK_ACCOUNT_READERS: Mapping[str, Reader[TargetAccount]] = {}
 
 
 def target_option(record: TargetAccount) -> dict[str, Any]:

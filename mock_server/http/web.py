@@ -134,8 +134,10 @@ def check_query(request: Request) -> None:
     route = request.scope.get("route")
     name = getattr(route, "name", None)
     if name:
+        # Most calls send no query string: spare parsing one into QueryParams.
+        params = request.query_params if request.scope.get("query_string") else {}
         for schemas in (public_schemas(), control_schemas()):
-            schemas.check_query(name, request.query_params)
+            schemas.check_query(name, params)
 
 
 def base_url(request: Request) -> str:
@@ -167,10 +169,15 @@ async def raw_body(request: Request) -> bytes:
 async def json_body(request: Request, *, required: bool = True) -> Any:
     """The parsed JSON body; a clear 400 when it is missing or not JSON."""
     data = await raw_body(request)
-    if not data.strip():
-        if required:
-            raise BadRequest("A JSON request body is required.")
+    if not data.strip() and not required:
         return None
+    return parse_body(data)
+
+
+def parse_body(data: bytes) -> Any:
+    """A required body's parsed JSON, from its bytes; a clear 400 when it is missing or not JSON."""
+    if not data.strip():
+        raise BadRequest("A JSON request body is required.")
     return _parse_json(data)
 
 

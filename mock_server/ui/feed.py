@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from mock_server.core.model import PENDING, SUCCESS, SourceAccount
+from mock_server.core.model import PENDING, SUCCESS, SourceAccount, balance_of
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def feed_rows(account: SourceAccount) -> list[FeedRow]:
     """
     pulled = [(chunk.polled_at, txn) for chunk in account.feed for txn in chunk.transactions]
     waiting = [txn for op in account.waiting if op.status in (PENDING, SUCCESS) for txn in op.transactions]
-    items = [(txn.amount, txn.balance) for _, txn in pulled] + [(txn.amount, txn.balance) for txn in waiting]
+    items = [(txn.amount, balance_of(txn)) for _, txn in pulled] + [(txn.amount, balance_of(txn)) for txn in waiting]
     balances = running_balances(items, account.balance)
     return [
         FeedRow(txn.id, txn.date[:10], txn.description, txn.amount, balance, polled_at)

@@ -15,13 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.templating import Jinja2Templates
 
 from mock_server.core.clock import format_utc
 from mock_server.core.errors import ApiError
@@ -29,6 +28,9 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
 from mock_server.ui.memory import TenantMemory, UiMemory
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 
 HERE = Path(__file__).parent
 COOKIE = "bankfeeds_mock_tenant"
@@ -44,9 +46,15 @@ def _when(value: datetime | None) -> str:
     return "—" if value is None else format_utc(value).replace("T", " ").replace(".000Z", " UTC")
 
 
-templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.filters["money"] = _money
-templates.env.filters["when"] = _when
+@functools.cache
+def templates() -> Jinja2Templates:
+    # Loaded with the first page: a server driven only through its API never imports jinja2.
+    from starlette.templating import Jinja2Templates
+
+    loaded = Jinja2Templates(directory=HERE / "templates")
+    loaded.env.filters["money"] = _money
+    loaded.env.filters["when"] = _when
+    return loaded
 
 
 class PageError(ApiError):
@@ -69,7 +77,7 @@ def memory_of(request: Request) -> UiMemory:
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     # Pages show live state and one-time passwords: never from a cache, never kept on disk.
-    return templates.TemplateResponse(
+    return templates().TemplateResponse(
         request, name, context or {}, status_code=status_code, headers={"Cache-Control": "no-store"}
     )
 

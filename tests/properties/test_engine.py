@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 from hypothesis import example, given, settings
@@ -106,6 +106,8 @@ LAST_SECOND_IN_ANOTHER_OFFSET = _batch("2026-03-18T23:59:59-05:00", "2026-03-18T
 FIRST_SECOND_OF_TOMORROW = _batch("2026-03-19T00:00:00-12:00")
 # A feed start date chosen more than seven days ago: the seven-day limit still binds.
 OLD_FEED_START = _batch("2026-03-10T23:59:59+14:00", "2026-03-11", state=AccountState(feed_start_date=date(2026, 3, 1)))
+# "Now" written in a zone whose own date is already tomorrow: today is still the UTC date.
+NOW_IN_A_ZONE_AHEAD = datetime(2026, 3, 18, 23, 0, tzinfo=UTC).astimezone(timezone(timedelta(hours=14)))
 
 
 # --- the tests ------------------------------------------------------------------------------------
@@ -117,6 +119,7 @@ OLD_FEED_START = _batch("2026-03-10T23:59:59+14:00", "2026-03-11", state=Account
 @example((NOW, LAST_SECOND_IN_ANOTHER_OFFSET))
 @example((NOW, FIRST_SECOND_OF_TOMORROW))
 @example((NOW, OLD_FEED_START))
+@example((NOW_IN_A_ZONE_AHEAD, FIRST_SECOND_OF_TOMORROW))
 def test_engine_gives_the_oracle_verdict_on_any_request(case: tuple[datetime, PushRequest]) -> None:
     check_engine_agrees_with_oracle(*case)
 

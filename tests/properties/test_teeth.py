@@ -26,7 +26,9 @@ from mock_server.testing.strategies import PushRequest
 from tests.properties.generators import ENGINE_RULES
 from tests.properties.test_engine import (
     EXACTLY_1000,
+    FIRST_SECOND_OF_TOMORROW,
     NOW,
+    NOW_IN_A_ZONE_AHEAD,
     any_requests,
     check_accepted,
     check_breaks_exactly_its_rule,
@@ -144,4 +146,5 @@ def test_today_taken_in_the_clock_zone_instead_of_utc_is_caught(monkeypatch: pyt
         return now.date()
 
     monkeypatch.setattr(rules, "_today", wall_date)
-    assert fails(any_requests(), check_engine_agrees_with_oracle, budget=400)
+    explicit = [(NOW_IN_A_ZONE_AHEAD, FIRST_SECOND_OF_TOMORROW)]
+    assert fails(any_requests(), check_engine_agrees_with_oracle, budget=400, explicit=explicit)

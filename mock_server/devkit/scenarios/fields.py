@@ -60,5 +60,5 @@ def model_fields() -> dict[str, frozenset[str]]:
         model.FeedChunk, model.PushOperation, model.ManagedSync, tenant.Tenant,
     ]
     found = {cls.__name__: frozenset(f.name for f in dataclass_fields(cls)) for cls in classes}
-    found["Txn"] = frozenset(model.Txn._fields)
+    found["Txn"] = frozenset(model.Txn.__struct_fields__)
     return found

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from msgspec import UNSET
+
 from mock_server.core.clock import ClockOutOfRange, VirtualClock, check_in_range
 from mock_server.core.model import (
     ACCOUNT_CONNECTED,
@@ -123,8 +125,14 @@ class Importer:
     def txn(self, item: Mapping[str, Any], path: PathKey) -> Txn:
         if parse_local(item["date"]) is None:
             self.problem((*path, "date"), f"'{item['date']}' is not an ISO 8601 date or date-time")
+        balance = item.get("balance")
         return Txn(
-            item["id"], item["date"], item["description"], item["amount"], item.get("balance"), item.get("transactionType")
+            item["id"],
+            item["date"],
+            item["description"],
+            item["amount"],
+            UNSET if balance is None else balance,
+            item.get("transactionType"),
         )
 
     # -- records ---------------------------------------------------------------------------

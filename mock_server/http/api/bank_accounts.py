@@ -10,8 +10,7 @@ from mock_server.core.account_creation import create_bank_account, qbo_company
 from mock_server.core.errors import BadRequest
 from mock_server.core.push_options import bank_account_model
 from mock_server.http import views
-from mock_server.http.paging import page_of, page_request
-from mock_server.http.query import select
+from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import json_body, json_response, query_int, session
 
@@ -24,9 +23,8 @@ async def list_bank_accounts(request: Request) -> Response:
     s = session(request)
     paging = page_request(request.query_params)
     qbo = qbo_company(s.tenant, *_ids(request), s.now)
-    records = [views.bank_account(account) for account in qbo.chart.values()]
-    chosen = select(records, paging.query, paging.order_by, fields=record_fields("BankAccount"))
-    return json_response(page_of(chosen, paging, request.url.path))
+    listing = Listing(views.bank_account, record_fields("BankAccount"), views.BANK_ACCOUNT_READERS)
+    return json_response(page_of_records(qbo.chart.values(), listing, paging, request.url.path))
 
 
 async def get_create_model(request: Request) -> Response:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mock_server.core.model import Company
 from mock_server.http import views
-from mock_server.http.paging import page_of, page_request
-from mock_server.http.query import select
+from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import empty_response, json_body, json_response, optional_json_body, session
 
@@ -24,12 +26,13 @@ async def create_company(request: Request) -> Response:
 async def list_companies(request: Request) -> Response:
     s = session(request)
     paging = page_request(request.query_params)
-    records = [views.company(c, s.base_url) for c in s.tenant.companies.values()]
+    base_url = s.base_url
+    listing = Listing(lambda c: views.company(c, base_url), record_fields("Company"), views.COMPANY_READERS)
+    records: Collection[Company] = s.tenant.companies.values()
     tags = request.query_params.get("tags")
     if tags:
-        records = [r for r in records if _has_tags(r["tags"], tags)]
-    chosen = select(records, paging.query, paging.order_by, fields=record_fields("Company"))
-    return json_response(page_of(chosen, paging, request.url.path))
+        records = [c for c in records if _has_tags(c.tags, tags)]
+    return json_response(page_of_records(records, listing, paging, request.url.path))
 
 
 def _has_tags(tags: dict[str, str], wanted: str) -> bool:

@@ -9,8 +9,7 @@ from starlette.routing import Route
 from mock_server.core.clock import format_utc
 from mock_server.core.errors import BadRequest
 from mock_server.http import views
-from mock_server.http.paging import page_of, page_request
-from mock_server.http.query import select
+from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import json_response, optional_json_body, session
 
@@ -20,9 +19,10 @@ async def list_connections(request: Request) -> Response:
     paging = page_request(request.query_params)
     company = s.tenant.company(request.path_params["companyId"])
     # An expired one-time password is replaced here, as Codat hands out a fresh linkUrl.
-    records = [views.connection(s.tenant.fresh_otp(c, s.now), s.base_url) for c in company.connections.values()]
-    chosen = select(records, paging.query, paging.order_by, fields=record_fields("Connection"))
-    return json_response(page_of(chosen, paging, request.url.path))
+    records = [s.tenant.fresh_otp(c, s.now) for c in company.connections.values()]
+    base_url = s.base_url
+    listing = Listing(lambda c: views.connection(c, base_url), record_fields("Connection"), views.CONNECTION_READERS)
+    return json_response(page_of_records(records, listing, paging, request.url.path))
 
 
 async def create_connection(request: Request) -> Response:
