@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_server import BankFeedsMock, Settings
-from tests.http.hostile.budget import HTTP_EXAMPLES
+from tests.http.hostile.budget import DERANDOMIZE, HTTP_EXAMPLES
 from tests.http.hostile.requests import Ids, RawRequest, auth, hostile_requests
 from tests.support import NOW, World, auth_header
 
@@ -112,7 +112,7 @@ def test_odd_headers_over_real_http_are_4xx(served: Served) -> None:
     assert served.raw(odd)[0] == 200  # obs-text in a header that means nothing to us is no fault
 
 
-@settings(max_examples=HTTP_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True, database=None)
+@settings(max_examples=HTTP_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True, database=None, derandomize=DERANDOMIZE)
 @given(data=st.data())
 def test_generated_requests_over_real_http_get_no_5xx_and_change_nothing_when_refused(served: Served, data: st.DataObject) -> None:
     raw = data.draw(hostile_requests([r for r in served.mock.app.routes if hasattr(r, "methods")], served.ids, KEY))  # type: ignore[arg-type]
