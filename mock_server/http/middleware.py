@@ -25,7 +25,7 @@ from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
 from mock_server.http.limits import refusal
-from mock_server.http.web import api_key, base_url, error_response
+from mock_server.http.web import base_url, error_response, scope_api_key
 from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
@@ -87,7 +87,7 @@ def devkit_of(request: Request) -> DevKit:
 
 def _tenant_key(scope: Scope, settings: Settings) -> str | None:
     try:
-        return api_key(Request(scope), settings)
+        return scope_api_key(scope, settings)
     except ApiError:
         return None  # the app answers 401 itself; such a call belongs to no tenant
 
@@ -182,13 +182,13 @@ class RequestMiddleware:
                 await self.app(scope, tapped_receive if request_tap is not None else receive, tapped_send)
         finally:
             # Events the call raised go out from the sender's own tasks, never inside this call.
-            self.webhooks.wake()
+            self.webhooks.wake(unless_idle=not path.startswith(CONTROL_PREFIX))
             duration_ms = (time.perf_counter() - started) * 1000
             if error is None:
                 route = _served_by(scope.get("route"), method)
             operation_id = route.name if route is not None else None
             query = scope.get("query_string", b"").decode("latin-1")
-            log_request(method, f"{path}?{query}" if query else path, status, duration_ms, correlation_id, operation_id)
+            log_request(method, path, query, status, duration_ms, correlation_id, operation_id)
             if journal is not None and at is not None and request_tap is not None and response_tap is not None:
                 journal.append(
                     Entry(
