@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from mock_server.core.clock import ClockOutOfRange, check_in_range
-from mock_server.settings import Settings
+from mock_server.settings import RATE_LIMIT_MODES, Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
 
@@ -68,6 +68,22 @@ def _webhook_secret(text: str) -> str:
     return text
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _rate_limit(text: str) -> str:
+    if text not in RATE_LIMIT_MODES:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(RATE_LIMIT_MODES)}, not {text!r}")
+    return text
+
+
 def add_server_options(parser: argparse.ArgumentParser) -> None:
     """The options that shape an emulator, shared by every command that starts one."""
     env_keys = _env("api_key")
@@ -83,6 +99,8 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--webhook-url", action="append", type=_webhook_url, default=[_webhook_url(u) for u in (_env("webhook_url") or "").split(",") if u], metavar="URL", help="subscribe every tenant to every webhook event at this URL; repeatable (env BANKFEEDS_MOCK_WEBHOOK_URL, comma-separated)")
     parser.add_argument("--webhook-secret", type=_webhook_secret, default=_webhook_secret(w) if (w := _env("webhook_secret")) else None, metavar="whsec_...", help="sign --webhook-url deliveries with this secret (default: one generated and printed at start; env BANKFEEDS_MOCK_WEBHOOK_SECRET)")
     parser.add_argument("--webhook-timeout", type=_positive, default=_positive(_env("webhook_timeout", "15") or "15"), metavar="SECONDS", help="a webhook receiver that has not answered within this many real seconds failed the attempt (default 15, as Codat; env BANKFEEDS_MOCK_WEBHOOK_TIMEOUT)")
+    parser.add_argument("--rate-limit", type=_rate_limit, default=_rate_limit(_env("rate_limit", "codat") or "codat"), metavar="codat|off", help="codat: Codat's daily quota (base x (1 + active connected companies), reset at 00:00 UTC of the virtual clock), 10 requests in flight per company, 429 with Retry-After and X-Rate-Limit-* headers on every public answer; off: none of that (default codat; env BANKFEEDS_MOCK_RATE_LIMIT)")
+    parser.add_argument("--daily-quota-base", type=_at_least_one, default=_at_least_one(_env("daily_quota_base", "1000") or "1000"), metavar="N", help="requests a day per client and per active connected company (default 1000, as Codat; env BANKFEEDS_MOCK_DAILY_QUOTA_BASE)")
     parser.add_argument("--fixtures", action="append", default=[p for p in (_env("fixtures") or "").split(os.pathsep) if p], metavar="PATH", help=f"load a scenario file (or every scenario file of a directory) at start, into the tenant its apiKey names; repeatable (env BANKFEEDS_MOCK_FIXTURES, separated by '{os.pathsep}')")
 
 
@@ -97,6 +115,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         api_keys=tuple(args.api_key),
         disconnect_lag_days=args.disconnect_lag_days,
         max_body_bytes=args.max_body_bytes,
+        rate_limit=args.rate_limit,
+        daily_quota_base=args.daily_quota_base,
         fixtures=tuple(args.fixtures),
         webhook_urls=tuple(args.webhook_url),
         webhook_secret=args.webhook_secret,

@@ -6,8 +6,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from mock_server.core.clock import check_in_range
+
+#: ``codat``: quotas and rate-limit headers as api.codat.io enforces them; ``off``: neither.
+RateLimitMode = Literal["codat", "off"]
+RATE_LIMIT_MODES: tuple[RateLimitMode, ...] = ("codat", "off")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,11 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     #: Run due polls and push completions in the background (real-time clocks need it).
     background_ticks: bool = True
+    #: Codat's rate limits (daily quota, 10 requests in flight per company, X-Rate-Limit-* headers),
+    #: or "off" for none of them.
+    rate_limit: RateLimitMode = "codat"
+    #: The daily quota is this many requests times (1 + active connected companies).
+    daily_quota_base: int = 1000
     #: Scenario files loaded into tenants at start.
     fixtures: tuple[str, ...] = field(default_factory=tuple)
     #: Every tenant starts subscribed to every event type at these URLs (``--webhook-url``).
@@ -59,6 +69,11 @@ class Settings:
             raise TypeError(f"Settings.clock must be a datetime or an ISO 8601 string, not {type(clock).__name__}")
         if isinstance(clock, datetime):
             check_in_range(clock)  # ClockOutOfRange (a ValueError) names the bounds
+        if self.rate_limit not in RATE_LIMIT_MODES:
+            raise ValueError(f"Settings.rate_limit must be one of {'/'.join(RATE_LIMIT_MODES)}, not {self.rate_limit!r}")
+        base: object = self.daily_quota_base
+        if isinstance(base, bool) or not isinstance(base, int) or base < 1:
+            raise ValueError(f"Settings.daily_quota_base must be a whole number of at least 1, not {base!r}")
         for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"Settings.{name} cannot be negative")

@@ -95,9 +95,28 @@ def _check_response(response: httpx.Response) -> None:
         assert not strict, "Response would fail in Codat's generated SDKs:\n" + "\n".join(map(str, strict))
 
 
-def make_client(settings: Settings | None = None, key: str = API_KEY) -> TestClient:
-    settings = settings or Settings(clock=NOW, background_ticks=False, seed=7)
-    client = TestClient(create_app(settings), headers=auth_header(key), raise_server_exceptions=False)
+async def _check_async_response(response: httpx.Response) -> None:
+    await response.aread()
+    _check_response(response)
+
+
+def make_async_client(app: Any, key: str = API_KEY) -> httpx.AsyncClient:
+    """An async client on ``app`` over ASGI (no lifespan), checking every answer like :func:`make_client`,
+    for tests that need requests in flight at the same time."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers=auth_header(key),
+        event_hooks={"response": [_check_async_response]},
+        timeout=30.0,
+    )
+
+
+def make_client(settings: Settings | None = None, key: str = API_KEY, *, app: Any = None) -> TestClient:
+    """A client of a new app made from ``settings``, or of ``app`` (several tenants on one emulator)."""
+    if app is None:
+        app = create_app(settings or Settings(clock=NOW, background_ticks=False, seed=7))
+    client = TestClient(app, headers=auth_header(key), raise_server_exceptions=False)
     client.event_hooks["response"] = [_check_response]
     return client
 

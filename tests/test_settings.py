@@ -23,3 +23,9 @@ def test_a_clock_that_is_not_an_instant_is_refused(clock: object) -> None:
 def test_negative_durations_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match=name):
         Settings(**{name: -1})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("changes", "complaint"), [({"rate_limit": "strict"}, "rate_limit"), ({"daily_quota_base": 0}, "daily_quota_base")])
+def test_a_rate_limit_mode_or_quota_base_out_of_range_is_refused(changes: dict[str, object], complaint: str) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        Settings(**changes)  # type: ignore[arg-type]

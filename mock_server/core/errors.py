@@ -9,9 +9,10 @@ Codat's ``ErrorMessage`` envelope by a single handler::
     ├── Unauthorized      401     missing, malformed or unknown API key; wrong QBO credentials
     ├── NotFound          404     unknown company, connection, account, operation
     ├── RequestTimeout    408     injected faults
-    ├── Conflict          409     duplicate ids, a sync already running
+    ├── Conflict          409     duplicate ids, a sync already running, an Idempotency-Key in use
     ├── PayloadTooLarge   413     body over the size limit
-    ├── TooManyRequests   429     injected faults
+    ├── Unprocessable     422     an Idempotency-Key reused for another request
+    ├── TooManyRequests   429     rate limits (daily quota, requests in flight), injected faults
     └── ServerFault       5xx     injected faults only: the emulator itself never answers 500
 """
 
@@ -101,6 +102,10 @@ class RequestTimeout(ApiError):
 
 class PayloadTooLarge(ApiError):
     status_code = 413
+
+
+class Unprocessable(ApiError):
+    status_code = 422
 
 
 class TooManyRequests(ApiError):

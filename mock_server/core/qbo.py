@@ -78,6 +78,7 @@ def link(tenant: Tenant, username: str, password: str, requests: list[LinkReques
         accounts.append((account, request.feed_start_date))
     was = connection.status
     connection.status = "Linked"
+    tenant.connections_changed()
     if was != "Linked":
         event = events.CONNECTION_RECONNECTED if was == "Unlinked" else events.CONNECTION_CONNECTED
         tenant.connection_event(event, connection, now)

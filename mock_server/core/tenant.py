@@ -65,6 +65,9 @@ class Tenant:
     syncing: list[ManagedSync] = field(default_factory=list)
     #: Webhook endpoints, the events raised for them and their deliveries.
     webhooks: Outbox = field(default_factory=lambda: Outbox(IdFactory()))
+    #: Companies with a Linked connection (Codat's ACCs), counted once until a connection changes;
+    #: None = count again. Every request's rate limit reads it.
+    _active: int | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, key: str, settings: Settings, generation: int = 0) -> Tenant:
@@ -85,6 +88,18 @@ class Tenant:
         self.next_poll = now + timedelta(seconds=interval) if interval > 0 else None
 
     # -- lookups -------------------------------------------------------------------------------
+
+    def active_connected_companies(self) -> int:
+        """Companies with at least one Linked connection: the ACCs of Codat's rate limits."""
+        if self._active is None:
+            self._active = sum(
+                1 for company in self.companies.values() if any(c.status == "Linked" for c in company.connections.values())
+            )
+        return self._active
+
+    def connections_changed(self) -> None:
+        """A connection turned Linked or stopped being so, or a company or connection went."""
+        self._active = None
 
     def company(self, company_id: str) -> Company:
         company = self.companies.get(company_id)
@@ -136,6 +151,7 @@ class Tenant:
         for connection in company.connections.values():
             self.webhooks.emit(events.CONNECTION_DELETED, now, company=company, connection=connection)
         del self.companies[company_id]
+        self.connections_changed()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -178,6 +194,7 @@ class Tenant:
         connection = self.connection(company_id, connection_id)
         self.webhooks.emit(events.CONNECTION_DELETED, now, company=company, connection=connection)
         del company.connections[connection_id]
+        self.connections_changed()
         for key, operation in list(company.push_operations.items()):
             if operation.connection_id == connection_id:
                 del company.push_operations[key]
@@ -187,6 +204,7 @@ class Tenant:
         connection = self.connection(company_id, connection_id)
         was = connection.status
         connection.status = "Unlinked"
+        self.connections_changed()
         for account in connection.accounts.values():
             if account.status == ACCOUNT_CONNECTED:
                 account.status = ACCOUNT_DISCONNECTED
@@ -299,6 +317,7 @@ class Tenant:
         accounts = connection.accounts.values()
         if connection.status == "Linked" and accounts and all(a.status == ACCOUNT_DISCONNECTED for a in accounts):
             connection.status = "Unlinked"
+            self.connections_changed()
             self.connection_event(events.CONNECTION_DISCONNECTED, connection, now)
 
     # -- webhook events ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
 from mock_server.http.draining import DrainBody
 from mock_server.http.middleware import DevKit, RequestMiddleware
+from mock_server.http.rate_limits import Limits
 from mock_server.http.schemas import control_schemas, public_schemas
 from mock_server.http.web import error_response
 from mock_server.http.webhooks import WebhookHub
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
     webhooks = WebhookHub(store, settings)
+    limits = Limits(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -92,7 +94,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
         routes=routes,
         middleware=[
             Middleware(DrainBody, limit=settings.max_body_bytes),
-            Middleware(RequestMiddleware, store=store, devkit=devkit, routes=routes, webhooks=webhooks),
+            Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks),
         ],
         exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
         lifespan=lifespan,
@@ -101,5 +103,6 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     app.state.settings = settings
     app.state.devkit = devkit
     app.state.webhooks = webhooks
+    app.state.limits = limits
     app.state.ui = ui.UiMemory()
     return app

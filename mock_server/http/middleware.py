@@ -1,10 +1,13 @@
-"""What happens around every request: a correlation id, injected faults, the journal, a log line.
+"""What happens around every request: a correlation id, rate limits, injected faults, idempotency
+keys, the journal, a log line.
 
-:class:`RequestMiddleware` is a plain ASGI middleware (no per-request objects beyond two small
+:class:`RequestMiddleware` is a plain ASGI middleware (no per-request objects beyond a few small
 closures): it names the request's correlation id before the app runs, so the log line, the journal
-entry and any error body carry the same one; on the public API it lets the tenant's fault rules
-answer instead of the app, and records the call in the tenant's journal with bounded bodies.
-:class:`DevKit` holds those per-tenant journals and fault plans, beside the store.
+entry and any error body carry the same one. On the public API, in this order: Codat's rate limits
+admit the call or answer 429 (:mod:`mock_server.http.rate_limits`), the tenant's fault rules may answer
+instead of the app, and a POST or PATCH with an ``Idempotency-Key`` runs once and is replayed
+after; every call is recorded in the tenant's journal with bounded bodies. :class:`DevKit` holds
+those per-tenant journals and fault plans, beside the store.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
 from mock_server.http.limits import refusal
+from mock_server.http.rate_limits import (
+    Limits,
+    is_public,
+    rate_limit_headers,
+    run_idempotent,
+    too_many_requests,
+    wants_idempotency,
+)
 from mock_server.http.web import base_url, error_response, scope_api_key
 from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
@@ -100,14 +111,22 @@ def _served_by(route: object, method: str) -> Route | None:
 
 
 class RequestMiddleware:
-    """Correlation id, faults, journal and log line for every HTTP request."""
+    """Correlation id, rate limits, faults, idempotency, journal and log line for every HTTP request."""
 
     def __init__(
-        self, app: ASGIApp, *, store: Store, devkit: DevKit, routes: Sequence[BaseRoute], webhooks: WebhookHub
+        self,
+        app: ASGIApp,
+        *,
+        store: Store,
+        devkit: DevKit,
+        limits: Limits,
+        routes: Sequence[BaseRoute],
+        webhooks: WebhookHub,
     ) -> None:
         self.app = app
         self.store = store
         self.devkit = devkit
+        self.limits = limits
         self.routes = routes
         self.webhooks = webhooks
         self._reached = False
@@ -153,9 +172,17 @@ class RequestMiddleware:
                 request_tap.feed(message.get("body", b""))
             return message
 
+        # A call the input bounds refused (400 before anything read it) counts nothing.
+        public = key is not None and refused is None and is_public(path)
+        tenant = self.store.tenant(key) if key is not None and (journal is not None or public) else None
+        quota, admission = self.limits.admit(tenant, path) if public and tenant and self.limits.enabled else (None, None)
+        limit_headers = rate_limit_headers(admission.allowance) if admission is not None else None
+
         async def tapped_send(message: Message) -> None:
             nonlocal status, response_headers
             if message["type"] == "http.response.start":
+                if limit_headers is not None:
+                    message = {**message, "headers": [*message.get("headers", ()), *limit_headers]}
                 status = message["status"]
                 response_headers = message.get("headers", ())
             elif response_tap is not None and message["type"] == "http.response.body":
@@ -165,22 +192,47 @@ class RequestMiddleware:
         rule: FaultRule | None = None
         error: ApiError | None = refused
         route: Route | None = None
-        if journal is not None and key is not None and refused is None:
+        if admission is not None and not admission.admitted:
+            error = too_many_requests(admission)
+            route = self._route(scope)
+        elif journal is not None and key is not None and refused is None:
             plan = self.devkit.live_faults(key)
             if plan is not None:
                 route = self._route(scope)
                 rule = plan.pick(route.name if route else None, method, path)
-        at = self.store.tenant(key).clock.now() if journal is not None and key is not None else None
-        try:
+        at = tenant.clock.now() if journal is not None and tenant is not None else None
+        app_receive = tapped_receive if request_tap is not None else receive
+
+        async def run(receive: Receive, send: Send) -> None:
+            # A fault's latency is time the request spends running: it holds its in-flight slot
+            # and its idempotency key meanwhile.
             if rule is not None and rule.latency_ms:
                 await asyncio.sleep(rule.latency_ms / 1000)
+            await self.app(scope, receive, send)
+
+        try:
             if error is None and rule is not None:
                 error = rule.error()
+                if error is not None and rule.latency_ms:
+                    await asyncio.sleep(rule.latency_ms / 1000)
             if error is not None:
-                await error_response(Request(scope), error)(scope, tapped_receive, tapped_send)
+                await error_response(Request(scope), error)(scope, app_receive, tapped_send)
+            elif public and key is not None and wants_idempotency(scope) and self._route(scope) is not None:
+                # Only an operation keeps answers: a path or method nobody serves answers 404/405.
+                await run_idempotent(
+                    scope,
+                    app_receive,
+                    tapped_send,
+                    keys=self.limits.keys(key),
+                    now=self.store.tenant(key).clock.now,
+                    max_body_bytes=self.store.settings.max_body_bytes,
+                    run=run,
+                )
             else:
-                await self.app(scope, tapped_receive if request_tap is not None else receive, tapped_send)
+                await run(app_receive, tapped_send)
         finally:
+            if quota is not None and admission is not None and admission.admitted:
+                quota.release(admission.pool)
             # Events the call raised go out from the sender's own tasks, never inside this call.
             self.webhooks.wake(unless_idle=not path.startswith(CONTROL_PREFIX))
             duration_ms = (time.perf_counter() - started) * 1000

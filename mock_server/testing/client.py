@@ -278,11 +278,17 @@ class MockTenant:
 
     def reset(self) -> None:
         """Forget everything of this tenant (companies, pushes, feeds, webhook endpoints and
-        messages); its clock starts over. An inbox attached with ``webhooks.receive`` is
-        subscribed again."""
+        messages, idempotency keys); its clock starts over and its daily quota is whole again. An
+        inbox attached with ``webhooks.receive`` is subscribed again."""
         self.call("POST", "/_mock/reset")
         if self.webhooks.inbox is not None:
             self.webhooks.receive(self.webhooks.inbox)
+
+    def rate_limit(self) -> dict[str, Any]:
+        """The tenant's daily quota (``GET /_mock/rate-limit``): ``dailyQuota``, ``used``,
+        ``quotaRemaining``, ``nextReset`` and the public calls ``inFlight``. Reading it counts nothing."""
+        quota: dict[str, Any] = self.call("GET", "/_mock/rate-limit")
+        return quota
 
     def state(self) -> dict[str, Any]:
         """The tenant's whole state as a scenario (``GET /_mock/state``): save it, replay it with :meth:`load_state`."""

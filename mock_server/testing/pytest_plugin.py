@@ -26,10 +26,13 @@ import pytest
 
 if TYPE_CHECKING:
     from mock_server.devkit.server import BankFeedsMock
+    from mock_server.settings import RateLimitMode
     from mock_server.testing.client import MockTenant
 
 CLOCK_OPTION = "--bankfeeds-mock-clock"
 PUSH_DELAY_OPTION = "--bankfeeds-mock-push-delay"
+RATE_LIMIT_OPTION = "--bankfeeds-mock-rate-limit"
+QUOTA_BASE_OPTION = "--bankfeeds-mock-daily-quota-base"
 SCENARIO_MARKER = "bankfeeds_mock_scenario"
 
 
@@ -49,14 +52,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="how long a push operation stays Pending, in virtual seconds; 0 completes at once "
         "(default 2, as the emulator; ini: bankfeeds_mock_push_delay)",
     )
+    group.addoption(
+        RATE_LIMIT_OPTION,
+        metavar="codat|off",
+        default=None,
+        help="codat: Codat's daily quota, 10 requests in flight per company, 429 with Retry-After and "
+        "X-Rate-Limit-* headers; off: none of that (default codat, as the emulator; ini: bankfeeds_mock_rate_limit)",
+    )
+    group.addoption(
+        QUOTA_BASE_OPTION,
+        metavar="N",
+        default=None,
+        help="requests a day per tenant and per active connected company (default 1000, as Codat; "
+        "ini: bankfeeds_mock_daily_quota_base)",
+    )
     parser.addini("bankfeeds_mock_clock", "default for " + CLOCK_OPTION, default="")
     parser.addini("bankfeeds_mock_push_delay", "default for " + PUSH_DELAY_OPTION, default="")
+    parser.addini("bankfeeds_mock_rate_limit", "default for " + RATE_LIMIT_OPTION, default="")
+    parser.addini("bankfeeds_mock_daily_quota_base", "default for " + QUOTA_BASE_OPTION, default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # Checked now, so a bad value stops the run with a usage error rather than failing every test.
     clock_from(config)
     push_delay_from(config)
+    rate_limit_from(config)
+    quota_base_from(config)
     config.addinivalue_line(
         "markers",
         f"{SCENARIO_MARKER}(name_or_path): load a scenario file (YAML or JSON; a path relative to the test "
@@ -98,6 +119,31 @@ def push_delay_from(config: pytest.Config) -> float | None:
     return value
 
 
+def rate_limit_from(config: pytest.Config) -> RateLimitMode | None:
+    text = _option(config, RATE_LIMIT_OPTION)
+    if text is None:
+        return None
+    from mock_server.settings import RATE_LIMIT_MODES
+
+    for mode in RATE_LIMIT_MODES:
+        if text == mode:
+            return mode
+    raise pytest.UsageError(f"{RATE_LIMIT_OPTION}: must be one of {', '.join(RATE_LIMIT_MODES)}, got {text!r}")
+
+
+def quota_base_from(config: pytest.Config) -> int | None:
+    text = _option(config, QUOTA_BASE_OPTION)
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise pytest.UsageError(f"{QUOTA_BASE_OPTION}: not a whole number: {text!r}") from None
+    if value < 1:
+        raise pytest.UsageError(f"{QUOTA_BASE_OPTION}: must be 1 or more, got {text!r}")
+    return value
+
+
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -127,7 +173,14 @@ def bankfeeds_mock_server(pytestconfig: pytest.Config) -> Iterator[BankFeedsMock
 
     defaults = Settings()
     delay = push_delay_from(pytestconfig)
-    settings = Settings(clock=clock_from(pytestconfig), push_delay=defaults.push_delay if delay is None else delay)
+    rate_limit = rate_limit_from(pytestconfig)
+    base = quota_base_from(pytestconfig)
+    settings = Settings(
+        clock=clock_from(pytestconfig),
+        push_delay=defaults.push_delay if delay is None else delay,
+        rate_limit=defaults.rate_limit if rate_limit is None else rate_limit,
+        daily_quota_base=defaults.daily_quota_base if base is None else base,
+    )
     with BankFeedsMock(settings) as server:
         yield server
 
@@ -136,7 +189,7 @@ def bankfeeds_mock_server(pytestconfig: pytest.Config) -> Iterator[BankFeedsMock
 def bankfeeds_mock(bankfeeds_mock_server: BankFeedsMock, request: pytest.FixtureRequest) -> Iterator[MockTenant]:
     """A tenant of its own on the session's emulator: ``.url``, ``.api_key``, ``.auth_header``, ``.client``
     and the helpers ``link``, ``poll``, ``feed``, ``clock``, ``reset``, ``requests``, ``faults``, ``state``,
-    ``webhooks`` (subscribed to every event at an in-process receiver: ``webhooks.wait_for(event_type)``).
+    ``rate_limit``, ``webhooks`` (subscribed to every event at an in-process receiver: ``webhooks.wait_for(event_type)``).
 
     With ``@pytest.mark.bankfeeds_mock_scenario("name-or-path")`` the tenant starts from that scenario.
     """

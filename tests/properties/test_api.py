@@ -29,7 +29,8 @@ KEY = "property-key"
 
 @contextmanager
 def emulator() -> Iterator[Api]:
-    settings_ = Settings(clock=datetime(2026, 3, 18, 9, 0, tzinfo=UTC), background_ticks=False, seed=7)
+    # Rate limits are tested in tests/http; here they would only refuse generated requests.
+    settings_ = Settings(clock=datetime(2026, 3, 18, 9, 0, tzinfo=UTC), background_ticks=False, seed=7, rate_limit="off")
     with make_client(settings_, KEY) as client:
         yield Api(client, KEY)
 

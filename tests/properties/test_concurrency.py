@@ -35,7 +35,10 @@ ALL_WRITES_TIMEOUT = 60.0
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[BankFeedsMock]:
-    with BankFeedsMock(Settings(clock=START, background_ticks=False, seed=5, push_delay=2.0, poll_interval=0)) as running:
+    # Up to 12 writers on one company at once, on one tenant for the whole module: Codat's limits
+    # (10 in flight per company, a daily quota) would refuse some, which this test is not about.
+    settings = Settings(clock=START, background_ticks=False, seed=5, push_delay=2.0, poll_interval=0, rate_limit="off")
+    with BankFeedsMock(settings) as running:
         yield running
 
 

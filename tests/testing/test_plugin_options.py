@@ -46,6 +46,25 @@ CLOCK_AND_DELAY = """
 """
 
 
+RATE_LIMITS = """
+    def test_the_quota_base_applies_to_each_tests_tenant(bankfeeds_mock):
+        answers = [bankfeeds_mock.client.get("/companies") for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert answers[0].headers["x-rate-limit-limit"] == "2"
+        assert bankfeeds_mock.rate_limit()["quotaRemaining"] == 0
+
+    def test_another_test_starts_with_a_whole_quota(bankfeeds_mock):
+        assert bankfeeds_mock.client.get("/companies").headers["x-rate-limit-remaining"] == "1"
+"""
+
+NO_RATE_LIMITS = """
+    def test_no_quota_and_no_headers(bankfeeds_mock):
+        answers = [bankfeeds_mock.client.get("/companies") for _ in range(3)]
+        assert [a.status_code for a in answers] == [200] * 3
+        assert "x-rate-limit-limit" not in answers[0].headers
+"""
+
+
 SCENARIOS = """
     import pytest
 
@@ -66,6 +85,7 @@ LINKED = Path(__file__).resolve().parents[2] / "fixtures" / "empty-qbo-linked-co
 
 
 def _project(tmp_path: Path, ini: str | None = None, **files: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     for name, source in files.items():
         (tmp_path / f"{name}.py").write_text(dedent(source))
     if ini is not None:
@@ -80,6 +100,19 @@ def test_one_shared_emulator_a_fresh_tenant_per_test_and_options_that_shape_it(t
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+def test_rate_limit_options_shape_the_sessions_emulator(tmp_path: Path) -> None:
+    limited = run_pytest(_project(tmp_path / "limited", test_limits=RATE_LIMITS), "--bankfeeds-mock-daily-quota-base", "2")
+    ini = """
+        bankfeeds_mock_rate_limit = off
+        bankfeeds_mock_daily_quota_base = 1
+        """
+    unlimited = run_pytest(_project(tmp_path / "unlimited", ini=ini, test_limits=NO_RATE_LIMITS))
+
+    assert limited.returncode == 0, limited.stdout + limited.stderr
+    assert "2 passed" in limited.stdout
+    assert unlimited.returncode == 0, unlimited.stdout + unlimited.stderr
 
 
 def test_the_scenario_marker_loads_a_file_by_path_or_by_name_and_says_where_it_looked(tmp_path: Path) -> None:
@@ -113,6 +146,8 @@ def test_the_same_settings_can_live_in_the_projects_ini_file(tmp_path: Path) -> 
     [
         ("--bankfeeds-mock-clock", "next tuesday", "not an ISO 8601 date-time: 'next tuesday'"),
         ("--bankfeeds-mock-push-delay", "-1", "must be 0 or more"),
+        ("--bankfeeds-mock-rate-limit", "strict", "must be one of codat, off, got 'strict'"),
+        ("--bankfeeds-mock-daily-quota-base", "0", "must be 1 or more"),
     ],
 )
 def test_a_bad_option_value_stops_the_run_with_a_usage_error(tmp_path: Path, option: str, value: str, complaint: str) -> None:

@@ -46,8 +46,9 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
+    # _active (the count of linked companies) is a cache, counted again from the loaded companies.
     "Tenant": frozenset(
-        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks"}
+        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks", "_active"}
     ),
 }
 

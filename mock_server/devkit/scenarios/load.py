@@ -59,6 +59,7 @@ def import_into(tenant: Tenant, doc: Document) -> None:
     now = tenant.clock.now()
     for company in companies:
         tenant.companies[company.id] = company
+    tenant.connections_changed()  # loaded companies may be linked: the rate limits count them
     if tenant.settings.poll_interval <= 0:
         tenant.next_poll = None  # polls on demand only, whatever the file says
     elif isinstance(next_poll, datetime):

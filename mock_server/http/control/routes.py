@@ -38,6 +38,7 @@ async def reset(request: Request) -> Response:
     key = api_key(request, store.settings)
     store.reset(key)
     devkit_of(request).forget(key)  # a fresh tenant: no journal, no fault rules
+    request.app.state.limits.forget(key)  # ... a whole quota and no idempotency keys
     return empty_response(204)
 
 
@@ -74,6 +75,8 @@ async def set_clock(request: Request) -> Response:
         )
     s.tenant.clock.set(now, frozen=body.get("frozen"))
     settle(s.tenant, s.tenant.clock.now())
+    # Past midnight the quota is whole again, and client.rateLimit.reset goes out now.
+    request.app.state.limits.roll(s.tenant)
     return json_response(_clock(s))
 
 
@@ -86,6 +89,8 @@ async def advance_clock(request: Request) -> Response:
     except ClockOutOfRange as exc:
         raise BadRequest(f"'seconds' moves the clock out of range: {exc}") from None
     settle(s.tenant, s.tenant.clock.now())
+    # Past midnight the quota is whole again, and client.rateLimit.reset goes out now.
+    request.app.state.limits.roll(s.tenant)
     return json_response(_clock(s))
 
 

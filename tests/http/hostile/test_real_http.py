@@ -59,7 +59,8 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    with BankFeedsMock(Settings(clock=NOW, seed=11, push_delay=0)) as mock:
+    # A quota no run reaches (1,000 requests under make test-thorough, on one tenant).
+    with BankFeedsMock(Settings(clock=NOW, seed=11, push_delay=0, daily_quota_base=10**9)) as mock:
         s = Served(mock)
         yield s
         print(f"\nhostile requests sent over real HTTP: {s.sent}")
