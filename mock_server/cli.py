@@ -188,9 +188,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _configure_demo(parser: argparse.ArgumentParser) -> None:
-    from mock_server.devkit import demo
+    from mock_server.devkit.demo_options import configure
 
-    demo.configure(parser)
+    configure(parser)
 
 
 COMMANDS["wait"] = ("wait until an emulator answers its health check (for CI scripts)", configure_wait, wait)

@@ -22,11 +22,13 @@ _requests = logging.getLogger(REQUEST_LOGGER)
 
 
 def log_request(
-    method: str, path: str, status: int, duration_ms: float, correlation_id: str, operation_id: str | None
+    method: str, path: str, query: str, status: int, duration_ms: float, correlation_id: str, operation_id: str | None
 ) -> None:
-    """Log one finished request; costs one level check when INFO is off."""
+    """Log one finished request (``query``: its query string, maybe empty); costs one level check
+    when INFO is off."""
     if not _requests.isEnabledFor(logging.INFO):
         return
+    path = f"{path}?{query}" if query else path
     fields = {
         "method": method,
         "path": path,

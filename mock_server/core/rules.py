@@ -40,7 +40,8 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -104,7 +105,7 @@ class AccountView:
     writable: bool  # False when disconnected in QBO (lag not yet passed) or credentials revoked
     feed_start_date: date | None  # already clamped at link time
     latest: datetime | None  # naive local date-time of the most recent accepted transaction
-    known_ids: Container[str]  # ids already accepted on the account (a set; O(1) membership)
+    known_ids: AbstractSet[str]  # ids already accepted on the account (a set; O(1) membership)
     # The latest one in 100 ns ticks (local_ticks of its date), when known: it keeps the seventh
     # fractional digit ``latest`` cannot. None: ``latest`` alone is the bound.
     latest_ticks: int | None = None
@@ -708,9 +709,9 @@ def accepts(
     count = len(records)
     if not 1 <= count <= MAX_BATCH:
         return False
-    ids = [record.id for record in records]
-    known = account.known_ids
-    if len(set(ids)) != count or any(map(known.__contains__, ids)):
+    ids = {record.id for record in records}
+    # isdisjoint walks the batch's ids (the smaller set) and probes the account's in one C loop.
+    if len(ids) != count or not account.known_ids.isdisjoint(ids):
         return False
     dates = [record.date for record in records]
     keys: dict[str, str] = {}

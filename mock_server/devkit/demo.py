@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import uuid
 from collections.abc import Iterator
@@ -26,12 +25,6 @@ from mock_server.devkit.server import BankFeedsMock, StartupError, wait_until_he
 from mock_server.testing.client import HISTORY_DAYS, ControlError, MockTenant
 
 SUMMARY = "walk Codat's QBO bank-feeds tutorial with the official SDK, printing every exchange"
-DESCRIPTION = (
-    "Walk the journey of Codat's QuickBooks Online bank-feeds tutorial with the official Python SDK "
-    "(codat-bankfeeds): company, connection, source account, credentials, the SMB user's link in QBO, "
-    "seven days of history, push status, QBO's poll and the feed. Every step prints the SDK call, the "
-    "HTTP request it sent and the answer it got. Without --url it starts an emulator of its own."
-)
 INSTALL_HINT = "pip install 'bankfeeds-mock[demo]'   (or: pip install codat-bankfeeds==13.0.0)"
 
 # The tutorial's sample account and payees; amounts are signed (money out is negative).
@@ -53,31 +46,6 @@ HISTORY = [
     ("Bank fee", Decimal("-15.00")),
 ]
 MAX_PUSH_WAIT_SECONDS = 60
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
-    parser.add_argument(
-        "--url",
-        default=os.environ.get("BANKFEEDS_MOCK_URL"),
-        help="base URL of a running emulator, e.g. http://127.0.0.1:8080 (env BANKFEEDS_MOCK_URL); "
-        "default: start one for the demo and stop it at the end",
-    )
-    parser.add_argument(
-        "--api-key",
-        default=None,
-        metavar="KEY",
-        help="API key to call with; needed when the emulator accepts only some keys (serve --api-key). "
-        "Default: a fresh random key, so the demo runs in a tenant of its own and touches no other data",
-    )
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=5.0,
-        metavar="SECONDS",
-        help="how long to wait for the emulator at --url to answer its health check (default 5)",
-    )
-    parser.add_argument("--full", action="store_true", help="print request and answer bodies whole, not cut at 20 lines")
 
 
 def run(args: argparse.Namespace) -> int:

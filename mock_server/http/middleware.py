@@ -36,7 +36,7 @@ from mock_server.http.rate_limits import (
     too_many_requests,
     wants_idempotency,
 )
-from mock_server.http.web import api_key, base_url, error_response
+from mock_server.http.web import base_url, error_response, scope_api_key
 from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
@@ -98,7 +98,7 @@ def devkit_of(request: Request) -> DevKit:
 
 def _tenant_key(scope: Scope, settings: Settings) -> str | None:
     try:
-        return api_key(Request(scope), settings)
+        return scope_api_key(scope, settings)
     except ApiError:
         return None  # the app answers 401 itself; such a call belongs to no tenant
 
@@ -234,13 +234,13 @@ class RequestMiddleware:
             if quota is not None and admission is not None and admission.admitted:
                 quota.release(admission.pool)
             # Events the call raised go out from the sender's own tasks, never inside this call.
-            self.webhooks.wake()
+            self.webhooks.wake(unless_idle=not path.startswith(CONTROL_PREFIX))
             duration_ms = (time.perf_counter() - started) * 1000
             if error is None:
                 route = _served_by(scope.get("route"), method)
             operation_id = route.name if route is not None else None
             query = scope.get("query_string", b"").decode("latin-1")
-            log_request(method, f"{path}?{query}" if query else path, status, duration_ms, correlation_id, operation_id)
+            log_request(method, path, query, status, duration_ms, correlation_id, operation_id)
             if journal is not None and at is not None and request_tap is not None and response_tap is not None:
                 journal.append(
                     Entry(

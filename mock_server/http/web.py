@@ -18,6 +18,7 @@ import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from mock_server.core.errors import ApiError, BadRequest, PayloadTooLarge, Unauthorized
 from mock_server.core.qbo import settle
@@ -89,16 +90,45 @@ def _decoded(encoded: str) -> str | None:
 
 def api_key(request: Request, settings: Settings) -> str:
     """The API key from ``Authorization: Basic <base64 key>``, or Unauthorized."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
+    return scope_api_key(request.scope, settings)
+
+
+def scope_api_key(scope: Scope, settings: Settings) -> str:
+    """:func:`api_key`, read from the ASGI scope once per request: the middleware asks before the
+    handler does, and the outcome (the key, or why there is none) is kept in the request's state."""
+    state = scope.setdefault("state", {})
+    known: tuple[str, bool] | None = state.get(_KEY_STATE)
+    if known is None:
+        known = state[_KEY_STATE] = _key_or_refusal(header(scope, b"authorization") or "", settings)
+    text, refused = known
+    if refused:
+        raise Unauthorized(text)
+    return text
+
+
+#: Where the request's state keeps the outcome of reading its key: (key, False) or (message, True).
+_KEY_STATE = "bankfeeds_api_key"
+
+
+def _key_or_refusal(header_value: str, settings: Settings) -> tuple[str, bool]:
+    scheme, _, encoded = header_value.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise Unauthorized("Unauthorized: send 'Authorization: Basic <base64 of your API key>'.")
+        return "Unauthorized: send 'Authorization: Basic <base64 of your API key>'.", True
     key = _decoded(encoded.strip())
     if key is None:
-        raise Unauthorized("Unauthorized: the Authorization header is not valid base64.")
+        return "Unauthorized: the Authorization header is not valid base64.", True
     if not key or (settings.api_keys and key not in settings.api_keys):
-        raise Unauthorized("Unauthorized: unknown API key.")
-    return key
+        return "Unauthorized: unknown API key.", True
+    return key, False
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of header ``name`` (lower case), straight from the scope: building
+    Starlette's ``Headers`` for one look-up costs more than the look-up."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 @dataclass(frozen=True)
@@ -144,7 +174,7 @@ def base_url(request: Request) -> str:
     """Where the caller reached us (for linkUrl and redirect), read straight from the scope:
     Starlette's ``request.base_url`` builds and parses a URL object on every request."""
     scope = request.scope
-    host = request.headers.get("host")
+    host = header(scope, b"host")
     if not host:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"

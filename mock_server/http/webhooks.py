@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import orjson
 
 from mock_server.core.clock import format_utc
@@ -30,6 +30,9 @@ from mock_server.core.tenant import Tenant
 from mock_server.core.webhooks import Event, Message, headers
 from mock_server.http import views
 from mock_server.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 #: Longest wait between two looks at the outboxes when nothing wakes the sender, in real seconds.
 LOOK_SECONDS = 0.25
@@ -108,14 +111,20 @@ class WebhookHub:
         self._base_url_known = False
         self._wake: asyncio.Event | None = None
         self._attempts: set[asyncio.Task[None]] = set()
+        #: Open once any tenant has an endpoint; until then there is nothing to send.
+        self._client: httpx.AsyncClient | None = None
 
     def reached_at(self, base_url: str) -> None:
         if not self._base_url_known:
             self.base_url, self._base_url_known = base_url, True
 
-    def wake(self) -> None:
-        """Look at the outboxes soon: a request may have raised events or moved a clock."""
-        if self._wake is not None:
+    def wake(self, *, unless_idle: bool = False) -> None:
+        """Look at the outboxes soon: a request may have raised events or moved a clock.
+
+        ``unless_idle``: not while no tenant has an endpoint (the sender looks on its own a few
+        times a second); the public API's calls pass it, as they cannot register one.
+        """
+        if self._wake is not None and (self._client is not None or not unless_idle):
             self._wake.set()
 
     def drain(self, tenant: Tenant) -> None:
@@ -127,19 +136,25 @@ class WebhookHub:
     async def run(self) -> None:
         """Deliver until cancelled (the app's lifespan ends)."""
         self._wake = asyncio.Event()
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
-        # trust_env=False: receivers are reached directly, never through a proxy of the environment.
-        async with httpx.AsyncClient(limits=limits, trust_env=False, follow_redirects=False) as client:
-            try:
-                while True:
-                    self.dispatch(client)
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), LOOK_SECONDS)
-                    self._wake.clear()
-            finally:
-                for task in list(self._attempts):
-                    task.cancel()
-                await asyncio.gather(*self._attempts, return_exceptions=True)
+        # The HTTP client (httpx: some 10 MB and a fifth of a second to import) opens with the first
+        # endpoint any tenant registers, imported off the event loop: an emulator nobody asks for
+        # webhooks never pays for it, and the call that registers one does not wait for it.
+        try:
+            while True:
+                if self._client is None and any(tenant.webhooks.endpoints for tenant in self.store):
+                    self._client = await _open_client()
+                if self._client is not None:
+                    self.dispatch(self._client)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), LOOK_SECONDS)
+                self._wake.clear()
+        finally:
+            for task in list(self._attempts):
+                task.cancel()
+            await asyncio.gather(*self._attempts, return_exceptions=True)
+            if self._client is not None:
+                await self._client.aclose()
+                self._client = None
 
     def dispatch(self, client: httpx.AsyncClient) -> None:
         """Start an attempt for every message due on its tenant's clock."""
@@ -156,6 +171,8 @@ class WebhookHub:
                 logger.exception("webhooks of tenant %r: delivery round failed; trying again", tenant.key)
 
     async def _attempt(self, client: httpx.AsyncClient, tenant: Tenant, message: Message) -> None:
+        import httpx  # imported by _open_client before any attempt: a lookup in sys.modules
+
         timeout = self.settings.webhook_timeout
         # Real wall-clock seconds, so a receiver's tolerance check passes whatever the virtual time.
         timestamp = int(self.settings.time_source())
@@ -178,3 +195,11 @@ class WebhookHub:
             tenant.webhooks.record(message, tenant.clock.now(), timestamp, status, error)
         except Exception:
             logger.exception("webhook attempt of message %s could not be recorded", message.id)
+
+
+async def _open_client() -> httpx.AsyncClient:
+    module = await asyncio.to_thread(importlib.import_module, "httpx")
+    limits = module.Limits(max_connections=None, max_keepalive_connections=20)
+    # trust_env=False: receivers are reached directly, never through a proxy of the environment.
+    client: httpx.AsyncClient = module.AsyncClient(limits=limits, trust_env=False, follow_redirects=False)
+    return client
