@@ -181,7 +181,9 @@ async def run_idempotent(
     target = f"{scope['path']}?{query}" if query else scope["path"]
     claim = keys.claim(key.lower(), Fingerprint.of(scope["method"], target, body), now())
     if claim.kind == "replay" and claim.answer is not None:
-        await send({"type": "http.response.start", "status": claim.answer.status, "headers": list(claim.answer.headers)})
+        await send(
+            {"type": "http.response.start", "status": claim.answer.status, "headers": list(claim.answer.headers)}
+        )
         await send({"type": "http.response.body", "body": claim.answer.body})
         return
     if claim.kind == "mismatch":
@@ -192,7 +194,9 @@ async def run_idempotent(
         await _answer(scope, receive, send, error)
         return
     if claim.kind == "busy":
-        error = Conflict(f"A request with the Idempotency-Key {key} is still being processed; retry once it is answered.")
+        error = Conflict(
+            f"A request with the Idempotency-Key {key} is still being processed; retry once it is answered."
+        )
         await _answer(scope, receive, send, error)
         return
 
