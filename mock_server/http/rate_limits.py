@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
@@ -39,8 +40,11 @@ def company_of(path: str) -> str | None:
     return company or None
 
 
+@lru_cache(maxsize=64)
 def reset_text(at: datetime) -> str:
-    """``X-Rate-Limit-Reset``: Codat calls it a date and shows no example, so ISO 8601 UTC."""
+    """``X-Rate-Limit-Reset``: Codat calls it a date and shows no example, so ISO 8601 UTC.
+
+    Cached: the reset moves once a day, and every public answer carries it."""
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
