@@ -4,10 +4,12 @@ and a World that builds the usual starting points through the API."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import jsonschema_rs
@@ -18,6 +20,10 @@ from contracts.clients import as_generated_clients_read
 from contracts.responses import Mismatch, ResponseChecker
 from mock_server import Settings, create_app
 from mock_server.http.schemas import load
+
+if TYPE_CHECKING:
+    from mock_server.devkit.server import BankFeedsMock
+    from mock_server.testing.client import MockTenant
 
 # A fixed Wednesday morning; tests that need another instant set their own clock.
 NOW = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)
@@ -93,6 +99,14 @@ def _check_response(response: httpx.Response) -> None:
     if content_type.startswith("application/json"):
         strict = strict_mismatches(method, path, status, body)
         assert not strict, "Response would fail in Codat's generated SDKs:\n" + "\n".join(map(str, strict))
+
+
+@contextmanager
+def checked_tenant(mock: BankFeedsMock) -> Iterator[MockTenant]:
+    """A fresh tenant of a running ``mock`` whose every answer is checked as the API tests' are."""
+    with mock.tenant() as handle:
+        handle.client.event_hooks["response"] = [_check_response]
+        yield handle
 
 
 async def _check_async_response(response: httpx.Response) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-def _may_have_body(scope: Scope) -> bool:
+def may_have_body(scope: Scope) -> bool:
+    """Whether the request announces a body (a non-zero Content-Length, or chunks)."""
     for name, value in scope["headers"]:
         if name == b"content-length":
             return value.strip() not in (b"", b"0")
@@ -30,7 +31,7 @@ class DrainBody:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _may_have_body(scope):
+        if scope["type"] != "http" or not may_have_body(scope):
             await self.app(scope, receive, send)
             return
         read_all = False

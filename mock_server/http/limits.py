@@ -94,11 +94,15 @@ def refusal(scope: Scope) -> ApiError | None:
         total += size
         if size > MAX_HEADER_BYTES:
             shown = name.decode("latin-1")[:40]
-            return BadRequest(f"Header '{shown}' is {size} bytes long; the limit is {MAX_HEADER_BYTES} bytes per header.")
+            return BadRequest(
+                f"Header '{shown}' is {size} bytes long; the limit is {MAX_HEADER_BYTES} bytes per header."
+            )
         name = name.lower()
         if name in SINGLE_HEADERS:
             if name in seen:
-                return BadRequest(f"Header '{name.decode('latin-1')}' is sent more than once; it may be sent once only.")
+                return BadRequest(
+                    f"Header '{name.decode('latin-1')}' is sent more than once; it may be sent once only."
+                )
             seen.add(name)
     if total > MAX_HEADERS_BYTES:
         return BadRequest(f"The request's headers take {total} bytes; the limit is {MAX_HEADERS_BYTES} bytes in all.")

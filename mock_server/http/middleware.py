@@ -27,6 +27,7 @@ from mock_server.core.ids import IdFactory
 from mock_server.core.store import Store
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import BodyTap, Entry, Journal
+from mock_server.http.fast import FastRoutes
 from mock_server.http.limits import refusal
 from mock_server.http.rate_limits import (
     Limits,
@@ -36,7 +37,7 @@ from mock_server.http.rate_limits import (
     too_many_requests,
     wants_idempotency,
 )
-from mock_server.http.web import base_url, error_response, scope_api_key
+from mock_server.http.web import error_response, scope_api_key, scope_base_url
 from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
@@ -129,6 +130,7 @@ class RequestMiddleware:
         self.limits = limits
         self.routes = routes
         self.webhooks = webhooks
+        self.fast = FastRoutes(store, routes)
         self._reached = False
 
     def _route(self, scope: Scope) -> Route | None:
@@ -149,7 +151,7 @@ class RequestMiddleware:
         refused = refusal(scope)
         if not self._reached and refused is None:
             # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
-            self.webhooks.reached_at(base_url(Request(scope)))
+            self.webhooks.reached_at(scope_base_url(scope))
             self._reached = True
         if "//" in scope["path"] and refused is None:
             # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
@@ -175,7 +177,9 @@ class RequestMiddleware:
         # A call the input bounds refused (400 before anything read it) counts nothing.
         public = key is not None and refused is None and is_public(path)
         tenant = self.store.tenant(key) if key is not None and (journal is not None or public) else None
-        quota, admission = self.limits.admit(tenant, path) if public and tenant and self.limits.enabled else (None, None)
+        quota, admission = (
+            self.limits.admit(tenant, path) if public and tenant and self.limits.enabled else (None, None)
+        )
         limit_headers = rate_limit_headers(admission.allowance) if admission is not None else None
 
         async def tapped_send(message: Message) -> None:
@@ -228,6 +232,8 @@ class RequestMiddleware:
                     max_body_bytes=self.store.settings.max_body_bytes,
                     run=run,
                 )
+            elif public and rule is None and (fast := self.fast.pick(scope)) is not None:
+                await fast(scope, app_receive, tapped_send, self.app)
             else:
                 await run(app_receive, tapped_send)
         finally:
@@ -261,4 +267,3 @@ class RequestMiddleware:
                         response_body=response_tap.body(),
                     )
                 )
-

@@ -34,7 +34,9 @@ R = TypeVar("R")
 #: A stored record to the value its view shows at one field path (None when absent).
 Reader = Callable[[R], Any]
 
-_TOKEN = re.compile(r"\s*(\(|\)|&&|\|\||!=|>=|<=|=|~|>|<|\{[^}]*\}|[^\s()&|=!~<>{}]+(?:[^()&|=!~<>{}]*[^\s()&|=!~<>{}])?)")
+_TOKEN = re.compile(
+    r"\s*(\(|\)|&&|\|\||!=|>=|<=|=|~|>|<|\{[^}]*\}|[^\s()&|=!~<>{}]+(?:[^()&|=!~<>{}]*[^\s()&|=!~<>{}])?)"
+)
 _OPERATORS = ("=", "!=", "~", ">", "<", ">=", "<=")
 _FIELD_PATH = re.compile(r"[^\s()&|=!~<>{}.-][^\s()&|=!~<>{}.]*(?:\.[^\s()&|=!~<>{}.]+)*")
 
@@ -100,7 +102,12 @@ def _as_date(value: Any) -> datetime | None:
 
 
 _ORDER: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, "!=": operator.ne, ">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le,
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">": operator.gt,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "<=": operator.le,
 }
 
 
@@ -359,9 +366,9 @@ def _text(values: list[Any]) -> _Text | None:
     if joined.count(_SEPARATOR) != max(len(values) - 1, 0):
         return None
     return _Text(joined, len(values))
-def matching(
-    records: Sequence[R], query: str, fields: Iterable[str], reader: Callable[[str], Reader[R]]
-) -> list[R]:
+
+
+def matching(records: Sequence[R], query: str, fields: Iterable[str], reader: Callable[[str], Reader[R]]) -> list[R]:
     """The records whose views ``query`` matches, in their order; ``reader(path)`` reads one field."""
     tree = parse_query(query, {key.lower() for key in fields})
     return list(compress(records, _mask(tree, records, reader)))
@@ -377,9 +384,7 @@ def _keys(values: list[Any]) -> list[Any]:
     return [_sort_key(v) for v in values]
 
 
-def ordered(
-    records: Sequence[R], order_by: str, fields: Iterable[str], reader: Callable[[str], Reader[R]]
-) -> list[R]:
+def ordered(records: Sequence[R], order_by: str, fields: Iterable[str], reader: Callable[[str], Reader[R]]) -> list[R]:
     """``records`` sorted by ``orderBy`` as :func:`select` sorts their views (stable)."""
     name, descending = _check_order_by(order_by, {key.lower() for key in fields})
     keys = _keys(list(map(reader(name), records)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
@@ -39,8 +40,11 @@ def company_of(path: str) -> str | None:
     return company or None
 
 
+@lru_cache(maxsize=64)
 def reset_text(at: datetime) -> str:
-    """``X-Rate-Limit-Reset``: Codat calls it a date and shows no example, so ISO 8601 UTC."""
+    """``X-Rate-Limit-Reset``: Codat calls it a date and shows no example, so ISO 8601 UTC.
+
+    Cached: the reset moves once a day, and every public answer carries it."""
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -181,7 +185,9 @@ async def run_idempotent(
     target = f"{scope['path']}?{query}" if query else scope["path"]
     claim = keys.claim(key.lower(), Fingerprint.of(scope["method"], target, body), now())
     if claim.kind == "replay" and claim.answer is not None:
-        await send({"type": "http.response.start", "status": claim.answer.status, "headers": list(claim.answer.headers)})
+        await send(
+            {"type": "http.response.start", "status": claim.answer.status, "headers": list(claim.answer.headers)}
+        )
         await send({"type": "http.response.body", "body": claim.answer.body})
         return
     if claim.kind == "mismatch":
@@ -192,7 +198,9 @@ async def run_idempotent(
         await _answer(scope, receive, send, error)
         return
     if claim.kind == "busy":
-        error = Conflict(f"A request with the Idempotency-Key {key} is still being processed; retry once it is answered.")
+        error = Conflict(
+            f"A request with the Idempotency-Key {key} is still being processed; retry once it is answered."
+        )
         await _answer(scope, receive, send, error)
         return
 

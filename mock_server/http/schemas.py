@@ -116,11 +116,9 @@ class RequestSchemas:
         if not violations:
             return
         raise BadRequest(
-            "The request body does not match the documented shape: "
-            + "; ".join(v.message for v in violations[:5]),
+            "The request body does not match the documented shape: " + "; ".join(v.message for v in violations[:5]),
             violations=violations,
         )
-
 
     def check_query(self, operation_id: str, params: Mapping[str, str]) -> None:
         """Raise BadRequest naming each documented query parameter whose value the document forbids.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -165,15 +166,23 @@ def check_query(request: Request) -> None:
     name = getattr(route, "name", None)
     if name:
         # Most calls send no query string: spare parsing one into QueryParams.
-        params = request.query_params if request.scope.get("query_string") else {}
-        for schemas in (public_schemas(), control_schemas()):
-            schemas.check_query(name, params)
+        check_operation_query(name, request.query_params if request.scope.get("query_string") else {})
+
+
+def check_operation_query(operation_id: str, params: Mapping[str, str]) -> None:
+    """:func:`check_query` for an operation by its id."""
+    for schemas in (public_schemas(), control_schemas()):
+        schemas.check_query(operation_id, params)
 
 
 def base_url(request: Request) -> str:
     """Where the caller reached us (for linkUrl and redirect), read straight from the scope:
     Starlette's ``request.base_url`` builds and parses a URL object on every request."""
-    scope = request.scope
+    return scope_base_url(request.scope)
+
+
+def scope_base_url(scope: Scope) -> str:
+    """:func:`base_url`, from the ASGI scope."""
     host = header(scope, b"host")
     if not host:
         server = scope.get("server")

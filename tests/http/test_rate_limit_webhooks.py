@@ -10,7 +10,7 @@ import pytest
 from mock_server import BankFeedsMock, Settings
 from mock_server.testing.client import MockTenant
 from tests.http.test_webhooks import received
-from tests.support import NOW, _check_response
+from tests.support import NOW, checked_tenant
 
 QUOTA = 2
 
@@ -23,8 +23,7 @@ def mock() -> Iterator[BankFeedsMock]:
 
 @pytest.fixture
 def tenant(mock: BankFeedsMock) -> Iterator[MockTenant]:
-    with mock.tenant() as handle:
-        handle.client.event_hooks["response"] = [_check_response]
+    with checked_tenant(mock) as handle:
         yield handle
 
 

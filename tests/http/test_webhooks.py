@@ -22,7 +22,7 @@ from mock_server.core.webhooks import RETRY_SCHEDULE
 from mock_server.devkit.receiver import Inbox
 from mock_server.http.schemas import load
 from mock_server.testing.client import MockTenant
-from tests.support import NOW, World, _check_response, strict_webhook_mismatches, txn
+from tests.support import NOW, World, checked_tenant, strict_webhook_mismatches, txn
 
 DAY = 86400
 
@@ -35,8 +35,7 @@ def mock() -> Iterator[BankFeedsMock]:
 
 @pytest.fixture
 def tenant(mock: BankFeedsMock) -> Iterator[MockTenant]:
-    with mock.tenant() as handle:
-        handle.client.event_hooks["response"] = [_check_response]
+    with checked_tenant(mock) as handle:
         yield handle
 
 

@@ -49,6 +49,8 @@ CONNECTION = "/companies/{companyId}/connections/{connectionId}"
 
 routes = [
     Route(CONNECTION + "/data/bankAccounts", list_bank_accounts, methods=["GET"], name="list-bank-accounts"),
-    Route(CONNECTION + "/options/bankAccounts", get_create_model, methods=["GET"], name="get-create-bankAccounts-model"),
+    Route(
+        CONNECTION + "/options/bankAccounts", get_create_model, methods=["GET"], name="get-create-bankAccounts-model"
+    ),
     Route(CONNECTION + "/push/bankAccounts", create, methods=["POST"], name="create-bank-account"),
 ]

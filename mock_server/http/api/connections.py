@@ -56,7 +56,9 @@ async def unlink_connection(request: Request) -> Response:
     public_schemas().check("unlink-connection", body)
     if body.get("status", "Unlinked") != "Unlinked":
         raise BadRequest("A connection can only be set to status 'Unlinked' here.")
-    connection = s.tenant.unlink_connection(request.path_params["companyId"], request.path_params["connectionId"], s.now)
+    connection = s.tenant.unlink_connection(
+        request.path_params["companyId"], request.path_params["connectionId"], s.now
+    )
     return json_response(views.connection(connection, s.base_url))
 
 

@@ -20,9 +20,7 @@ async def get_mappings(request: Request) -> Response:
     qbo = qbo_company(s.tenant, company_id, connection_id, s.now)
     company = s.tenant.company(company_id)
     connection = s.tenant.connection(company_id, connection_id)
-    return json_response(
-        [views.mapping(a, qbo, target_options(company, qbo, a)) for a in connection.accounts.values()]
-    )
+    return json_response([views.mapping(a, qbo, target_options(company, qbo, a)) for a in connection.accounts.values()])
 
 
 async def create_mapping(request: Request) -> Response:

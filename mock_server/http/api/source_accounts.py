@@ -57,7 +57,9 @@ async def create_batch(request: Request) -> Response:
         else:
             statuses.append(201)
             result = {"statusCode": 201, "error": None, "account": views.source_account(account)}
-        results.append({"sourceAccountId": item_id, "result": result} if isinstance(item_id, str) else {"result": result})
+        results.append(
+            {"sourceAccountId": item_id, "result": result} if isinstance(item_id, str) else {"result": result}
+        )
     if all(status == 201 for status in statuses):
         return json_response(results, 201)
     return json_response(results, 409 if all(status == 409 for status in statuses) else 207)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server.core.errors import BadRequest, NotFound
-from mock_server.core.model import Batch, DetailedBatch
+from mock_server.core.model import Batch, DetailedBatch, PushOperation
 from mock_server.core.push_options import bank_transactions_model
 from mock_server.core.pushes import create_bank_transactions, write_records
 from mock_server.core.rules import Violation
@@ -25,7 +25,7 @@ from mock_server.http.web import json_response, parse_body, query_int, raw_body,
 async def create(request: Request) -> Response:
     s = session(request)
     data = await raw_body(request)
-    batch = _decoded(data)
+    batch = decode_batch(data)
     body = parse_body(data) if batch is None else None
     if batch is None and not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object with 'accountId' and 'transactions'.")
@@ -35,10 +35,7 @@ async def create(request: Request) -> Response:
     if batch is not None:
         operation = write_records(s.tenant, *_path(request), batch, timeout, s.now)
         if operation is not None:
-            # The echo is the body itself: it decoded into exactly accountId and the documented
-            # transaction fields, so its bytes are the batch as sent, with nothing to rebuild.
-            head = orjson.dumps(views.push_operation(operation))
-            return Response(head[:-1] + b',"data":' + data + b"}", media_type="application/json")
+            return Response(echo(operation, data), media_type="application/json")
         body = orjson.loads(data)  # not sure it is valid: the precise path judges it
     assert isinstance(body, dict)
     operation = create_bank_transactions(
@@ -59,7 +56,17 @@ def _path(request: Request) -> tuple[str, str, str]:
 _DECODERS = (msgspec.json.Decoder(Batch), msgspec.json.Decoder(DetailedBatch))
 
 
-def _decoded(data: bytes) -> Batch | DetailedBatch | None:
+def echo(operation: PushOperation, data: bytes) -> bytes:
+    """The answer to an accepted batch decoded from ``data``: its push operation, with ``data``.
+
+    The echo is the body itself: it decoded into exactly accountId and the documented transaction
+    fields, so its bytes are the batch as sent, with nothing to rebuild (and copied once).
+    """
+    head = orjson.dumps(views.push_operation(operation))
+    return b"".join((head[:-1], b',"data":', data, b"}"))
+
+
+def decode_batch(data: bytes) -> Batch | DetailedBatch | None:
     """The body as typed records, or None for any body that is not a plainly well-typed batch
     (malformed JSON, a field of the wrong type, an unknown field...): the precise path then
     judges it and words the answer, exactly as for any other body."""
@@ -124,6 +131,8 @@ routes = [
         methods=["GET"],
         name="get-create-bank-transactions-model",
     ),
-    Route("/companies/{companyId}/push/{pushOperationKey}", get_operation, methods=["GET"], name="get-create-operation"),
+    Route(
+        "/companies/{companyId}/push/{pushOperationKey}", get_operation, methods=["GET"], name="get-create-operation"
+    ),
     Route("/companies/{companyId}/push", list_operations, methods=["GET"], name="list-create-operations"),
 ]

@@ -11,4 +11,11 @@ from starlette.routing import BaseRoute
 from mock_server.http.control import faults, journal, rate_limit, state, webhooks
 from mock_server.http.control import routes as _routes
 
-routes: list[BaseRoute] = [*_routes.routes, *state.routes, *journal.routes, *faults.routes, *webhooks.routes, *rate_limit.routes]
+routes: list[BaseRoute] = [
+    *_routes.routes,
+    *state.routes,
+    *journal.routes,
+    *faults.routes,
+    *webhooks.routes,
+    *rate_limit.routes,
+]

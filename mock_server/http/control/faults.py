@@ -33,10 +33,14 @@ def check_targets(rules: Iterable[Mapping[str, Any]]) -> None:
     for index, rule in enumerate(rules):
         operation_id, path = rule.get("operationId"), rule.get("path")
         if operation_id is not None and operation_id not in known:
-            problems.append(Violation("UnknownOperation", f"rules[{index}].operationId", f"No public operation '{operation_id}'."))
+            problems.append(
+                Violation("UnknownOperation", f"rules[{index}].operationId", f"No public operation '{operation_id}'.")
+            )
         if isinstance(path, str) and path.startswith(CONTROL_PREFIX):
             problems.append(
-                Violation("ControlPath", f"rules[{index}].path", f"Faults apply to the public API only, not to '{path}'.")
+                Violation(
+                    "ControlPath", f"rules[{index}].path", f"Faults apply to the public API only, not to '{path}'."
+                )
             )
     if problems:
         raise BadRequest(

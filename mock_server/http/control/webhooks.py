@@ -99,10 +99,16 @@ routes = [
     Route("/_mock/webhooks/endpoints", create_endpoint, methods=["POST"], name="mock-create-webhook-endpoint"),
     Route("/_mock/webhooks/endpoints", list_endpoints, methods=["GET"], name="mock-list-webhook-endpoints"),
     Route(
-        "/_mock/webhooks/endpoints/{endpointId}", delete_endpoint, methods=["DELETE"], name="mock-delete-webhook-endpoint"
+        "/_mock/webhooks/endpoints/{endpointId}",
+        delete_endpoint,
+        methods=["DELETE"],
+        name="mock-delete-webhook-endpoint",
     ),
     Route("/_mock/webhooks/messages", list_messages, methods=["GET"], name="mock-list-webhook-messages"),
     Route(
-        "/_mock/webhooks/messages/{messageId}/replay", replay_message, methods=["POST"], name="mock-replay-webhook-message"
+        "/_mock/webhooks/messages/{messageId}/replay",
+        replay_message,
+        methods=["POST"],
+        name="mock-replay-webhook-message",
     ),
 ]
