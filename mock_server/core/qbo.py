@@ -117,6 +117,7 @@ def poll(tenant: Tenant, now: datetime, company_id: str | None = None) -> int:
             if connection.status == "Linked":
                 # QBO only reaches companies with a linked feed: the others keep lastSync as it was.
                 connection.last_sync = company.last_sync = now
+                tenant.changed()
     return pulled
 
 
@@ -160,6 +161,7 @@ def _finish_sync(tenant: Tenant, sync: ManagedSync) -> None:
         sync.push_operation_keys = [operation.key for operation in taken]
         sync.status = SYNC_DATA_PUSHED if any(op.transactions for op in taken) else SYNC_NO_DATA_PUSHED
         connection.last_sync = company.last_sync = at
+        tenant.changed()
 
 
 def _run_scheduled_polls(tenant: Tenant, until: datetime) -> None:

@@ -68,6 +68,9 @@ class Tenant:
     #: Companies with a Linked connection (Codat's ACCs), counted once until a connection changes;
     #: None = count again. Every request's rate limit reads it.
     _active: int | None = field(default=None, repr=False)
+    #: Counts the changes a list of companies or connections could show (one made, changed or
+    #: gone, a status, an OTP, a lastSync): what the shell remembers of a list holds while it stands.
+    changes: int = 0
 
     @classmethod
     def create(cls, key: str, settings: Settings, generation: int = 0) -> Tenant:
@@ -97,9 +100,14 @@ class Tenant:
             )
         return self._active
 
+    def changed(self) -> None:
+        """A company or connection was made, changed or went: lists read it afresh."""
+        self.changes += 1
+
     def connections_changed(self) -> None:
         """A connection turned Linked or stopped being so, or a company or connection went."""
         self._active = None
+        self.changes += 1
 
     def company(self, company_id: str) -> Company:
         company = self.companies.get(company_id)
@@ -126,6 +134,7 @@ class Tenant:
     ) -> Company:
         company = Company(self.ids.uuid(), name, description, now, dict(tags or {}), ["bank-feeds"])
         self.companies[company.id] = company
+        self.changed()
         return company
 
     def replace_company(
@@ -133,6 +142,7 @@ class Tenant:
     ) -> Company:
         company = self.company(company_id)
         company.name, company.description, company.tags = name, description, dict(tags or {})
+        self.changed()
         return company
 
     def update_company(self, company_id: str, changes: dict[str, Any]) -> Company:
@@ -143,6 +153,7 @@ class Tenant:
             company.description = changes["description"]
         if "tags" in changes:
             company.tags = dict(changes["tags"] or {})
+        self.changed()
         return company
 
     def delete_company(self, company_id: str, now: datetime) -> None:
@@ -175,6 +186,7 @@ class Tenant:
             # The QBO company behind the feed, with its chart of bank accounts to map onto.
             company.qbo = open_qbo_company(self.ids.rng(), company.name, now)
         company.connections[connection.id] = connection
+        self.changed()
         self.webhooks.emit(events.CONNECTION_CREATED, now, company=company, connection=connection)
         return connection
 
@@ -182,11 +194,13 @@ class Tenant:
         """A connection whose one-time password is still valid: a new one once the old expired."""
         if now >= connection.otp_expires:
             connection.otp, connection.otp_expires = self.ids.otp(), now + OTP_LIFETIME
+            self.changed()
         return connection
 
     def generate_otp(self, company_id: str, connection_id: str, now: datetime) -> Connection:
         connection = self.connection(company_id, connection_id)
         connection.otp, connection.otp_expires = self.ids.otp(), now + OTP_LIFETIME
+        self.changed()
         return connection
 
     def delete_connection(self, company_id: str, connection_id: str, now: datetime) -> None:

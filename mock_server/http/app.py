@@ -19,6 +19,7 @@ from mock_server.core.store import Store
 from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
 from mock_server.http.draining import DrainBody
+from mock_server.http.list_memory import ListMemory
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.rate_limits import Limits
 from mock_server.http.schemas import control_schemas, public_schemas
@@ -105,4 +106,5 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     app.state.webhooks = webhooks
     app.state.limits = limits
     app.state.ui = ui.UiMemory()
+    app.state.lists = ListMemory()
     return app

@@ -6,7 +6,8 @@ says so in ``pageSize``, and ``_links.next`` leads on).
 
 A page costs what it holds: :func:`page_of_records` builds views only for the records on the page,
 testing ``query`` and sorting by ``orderBy`` on the stored records through a :class:`Listing`'s
-readers. :func:`page_of` pages views already built (the definition the other is tested against).
+readers, and asking a memo first when the route gives one. :func:`page_of` pages views already
+built (the definition the other is tested against).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from mock_server.core.errors import BadRequest
+from mock_server.http.list_memory import Memo
 from mock_server.http.query import Reader, matching, ordered, resolve
 
 R = TypeVar("R")
@@ -96,19 +98,35 @@ class Listing(Generic[R]):
         return (lambda record: resolve(read(record), rest)) if rest else read
 
 
-def page_of_records(records: Collection[R], listing: Listing[R], request: PageRequest, path: str) -> dict[str, Any]:
-    """The page ``request`` asks for, views built for its records only (same answer as :func:`page_of`)."""
+def page_of_records(
+    records: Collection[R], listing: Listing[R], request: PageRequest, path: str, memo: Memo[R] | None = None
+) -> dict[str, Any]:
+    """The page ``request`` asks for, views built for its records only (same answer as :func:`page_of`).
+
+    With a ``memo`` (see :mod:`mock_server.http.list_memory`), the records a query and orderBy
+    chose are asked of it first: a tenant that has not changed answers without reading them all.
+    """
     start = (request.page - 1) * request.page_size
     if not request.query and not request.order_by:
         total, chosen = len(records), list(islice(records, start, start + request.page_size))
     else:
-        held = list(records)
-        if request.query:
-            held = matching(held, request.query, listing.fields, listing.reader)
-        if request.order_by:
-            held = ordered(held, request.order_by, listing.fields, listing.reader)
-        total, chosen = len(held), held[start : start + request.page_size]
+        held = (
+            memo(("chosen", request.query, request.order_by), lambda: chosen_records(records, listing, request))
+            if memo is not None
+            else chosen_records(records, listing, request)
+        )
+        total, chosen = len(held), list(held[start : start + request.page_size])
     return _page([listing.view(record) for record in chosen], total, request, path)
+
+
+def chosen_records(records: Collection[R], listing: Listing[R], request: PageRequest) -> list[R]:
+    """The records ``request``'s query keeps, in its orderBy's order (stored order otherwise)."""
+    held = list(records)
+    if request.query:
+        held = matching(held, request.query, listing.fields, listing.reader)
+    if request.order_by:
+        held = ordered(held, request.order_by, listing.fields, listing.reader)
+    return held
 
 
 def _page(results: list[dict[str, Any]], total: int, request: PageRequest, path: str) -> dict[str, Any]:

@@ -46,9 +46,11 @@ HANDLED_FIELDS: dict[str, frozenset[str]] = {
         }
     ),
     "Txn": frozenset({"id", "date", "description", "amount", "balance", "transaction_type"}),
-    # _active (the count of linked companies) is a cache, counted again from the loaded companies.
+    # _active (the count of linked companies) is a cache, counted again from the loaded companies;
+    # changes only tells lists apart in time (a load counts as one), so it is not saved.
     "Tenant": frozenset(
-        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks", "_active"}
+        {"key", "settings", "clock", "ids", "companies", "next_poll", "pending", "push_seq", "lagging", "syncing", "webhooks",
+         "_active", "changes"}
     ),
 }
 

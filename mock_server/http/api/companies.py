@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from mock_server.core.model import Company
 from mock_server.http import views
+from mock_server.http.list_memory import list_memo
 from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import empty_response, json_body, json_response, optional_json_body, session
@@ -30,9 +31,12 @@ async def list_companies(request: Request) -> Response:
     listing = Listing(lambda c: views.company(c, base_url), record_fields("Company"), views.COMPANY_READERS)
     records: Collection[Company] = s.tenant.companies.values()
     tags = request.query_params.get("tags")
+    # A query may read redirect or linkUrl, which hold the base URL: it is part of what is remembered.
+    memo = list_memo(request, s.tenant, "companies", base_url, tags)
     if tags:
-        records = [c for c in records if _has_tags(c.tags, tags)]
-    return json_response(page_of_records(records, listing, paging, request.url.path))
+        every = records
+        records = memo(("tags",), lambda: [c for c in every if _has_tags(c.tags, tags)])
+    return json_response(page_of_records(records, listing, paging, request.url.path, memo))
 
 
 def _has_tags(tags: dict[str, str], wanted: str) -> bool:

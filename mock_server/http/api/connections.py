@@ -9,6 +9,7 @@ from starlette.routing import Route
 from mock_server.core.clock import format_utc
 from mock_server.core.errors import BadRequest
 from mock_server.http import views
+from mock_server.http.list_memory import list_memo
 from mock_server.http.paging import Listing, page_of_records, page_request
 from mock_server.http.schemas import public_schemas, record_fields
 from mock_server.http.web import json_response, optional_json_body, session
@@ -22,7 +23,8 @@ async def list_connections(request: Request) -> Response:
     records = [s.tenant.fresh_otp(c, s.now) for c in company.connections.values()]
     base_url = s.base_url
     listing = Listing(lambda c: views.connection(c, base_url), record_fields("Connection"), views.CONNECTION_READERS)
-    return json_response(page_of_records(records, listing, paging, request.url.path))
+    memo = list_memo(request, s.tenant, "connections", company.id, base_url)
+    return json_response(page_of_records(records, listing, paging, request.url.path, memo))
 
 
 async def create_connection(request: Request) -> Response:
