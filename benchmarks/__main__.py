@@ -77,34 +77,10 @@ def describe(name: str, result: Result, unit: str = "requests") -> str:
             f"p99 {result.p99_ms:.2f} ms, statuses {result.statuses}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=6.0, help="load per server and figure, in 3 rounds (default 6)")
-    parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
-    parser.add_argument("--stored", type=int, default=1_000_000, help="transactions stored for the memory figure")
-    parser.add_argument("--no-prism", action="store_true", help="skip the Prism figure")
-    args = parser.parse_args()
-    template = batch_template(1000)
-    n, s = args.connections, args.seconds
-    print(f"bankfeeds-mock benchmarks: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {stack()}, "
-          f"batch body {len(template) / 1024:.0f} KiB, {n} connections, {s:.0f}s per server and figure\n", flush=True)
+def throughput(template: bytes, no_prism: bool, n: int, s: float) -> list[tuple[str, str, str]]:
+    """The push, GET and list figures, each against its baseline."""
     rows: list[tuple[str, str, str]] = []
-
-    engine_empty, engine_full = rule_engine(template.replace(b"@@@@@@@@", b"00000001"), 300, 1_000_000)
-    print(f"rule engine, valid 1000-transaction batch: p50 {engine_empty:.2f} ms; with 1,000,000 ids on the account "
-          f"{engine_full:.2f} ms", flush=True)
-    rows.append(("rule engine, valid 1000-tx batch", f"{engine_empty:.2f} ms ({engine_full:.2f} ms with 1M ids)",
-                 "<= 0.15 ms, flat with 1M ids"))
-
-    starts = []
-    for _ in range(3):  # a fresh emulator each time, nothing else of ours running
-        with server("emulator") as emulator:
-            starts.append((emulator.healthy_after, rss_mb(emulator.process.pid)))
-    healthy, idle = statistics.median(s[0] for s in starts), statistics.median(s[1] for s in starts)
-    print(f"start to healthy {healthy:.2f} s, resident memory idle {idle:.0f} MB (median of 3 starts)", flush=True)
-    rows.append(("idle RSS / start to healthy", f"{idle:.0f} MB / {healthy:.2f} s", "<= 45 MB / <= 0.4 s"))
-
-    why_not_prism = "skipped (--no-prism)" if args.no_prism else prism_unavailable()
+    why_not_prism = "skipped (--no-prism)" if no_prism else prism_unavailable()
     with server("bare") as bare, server("emulator") as emulator:
         path = linked_account(emulator.port)
         drives = {
@@ -148,7 +124,41 @@ def main() -> int:
                   f" = {lists.ratio(variant):.2f}x")
         rows.append(("list page of 100, tenant of 10,000 / tenant of 100",
                      ", ".join(f"{v} {lists.ratio(v):.2f}x" for v in VARIANTS), "<= 2x"))
+    return rows
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=6.0, help="load per server and figure, in 3 rounds (default 6)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
+    parser.add_argument("--stored", type=int, default=1_000_000, help="transactions stored for the memory figure")
+    parser.add_argument("--no-prism", action="store_true", help="skip the Prism figure")
+    parser.add_argument("--only", choices=["memory"], help="only the memory figures (idle and with --stored transactions)")
+    args = parser.parse_args()
+    template = batch_template(1000)
+    n, s = args.connections, args.seconds
+    print(f"bankfeeds-mock benchmarks: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {stack()}, "
+          f"batch body {len(template) / 1024:.0f} KiB, {n} connections, {s:.0f}s per server and figure\n", flush=True)
+    rows: list[tuple[str, str, str]] = []
+
+    everything = args.only is None
+    if everything:
+        engine_empty, engine_full = rule_engine(template.replace(b"@@@@@@@@", b"00000001"), 300, 1_000_000)
+        print(f"rule engine, valid 1000-transaction batch: p50 {engine_empty:.2f} ms; with 1,000,000 ids on the account "
+              f"{engine_full:.2f} ms", flush=True)
+        rows.append(("rule engine, valid 1000-tx batch", f"{engine_empty:.2f} ms ({engine_full:.2f} ms with 1M ids)",
+                     "<= 0.15 ms, flat with 1M ids"))
+
+    starts = []
+    for _ in range(3):  # a fresh emulator each time, nothing else of ours running
+        with server("emulator") as emulator:
+            starts.append((emulator.healthy_after, rss_mb(emulator.process.pid)))
+    healthy, idle = statistics.median(s[0] for s in starts), statistics.median(s[1] for s in starts)
+    print(f"start to healthy {healthy:.2f} s, resident memory idle {idle:.0f} MB (median of 3 starts)", flush=True)
+    rows.append(("idle RSS / start to healthy", f"{idle:.0f} MB / {healthy:.2f} s", "<= 45 MB / <= 0.4 s"))
+
+    if everything:
+        rows.extend(throughput(template, args.no_prism, n, s))
     with server("emulator") as emulator:
         path = linked_account(emulator.port)
         stored = asyncio.run(run(emulator.port, batches(path, template), connections=n, seconds=900, limit=args.stored // 1000))
