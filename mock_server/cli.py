@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from mock_server.core.clock import ClockOutOfRange, check_in_range
 from mock_server.settings import RATE_LIMIT_MODES, Settings
@@ -30,11 +31,18 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _non_negative(text: str) -> float:
+_N = TypeVar("_N", int, float)
+
+
+def _read(text: str, convert: Callable[[str], _N], noun: str) -> _N:
     try:
-        value = float(text)
+        return convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not {noun}: {text!r}") from None
+
+
+def _non_negative(text: str) -> float:
+    value = _read(text, float, "a number")
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
@@ -69,10 +77,7 @@ def _webhook_secret(text: str) -> str:
 
 
 def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    value = _read(text, int, "a whole number")
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
