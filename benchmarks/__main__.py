@@ -77,54 +77,83 @@ def describe(name: str, result: Result, unit: str = "requests") -> str:
             f"p99 {result.p99_ms:.2f} ms, statuses {result.statuses}")
 
 
-def throughput(template: bytes, no_prism: bool, n: int, s: float) -> list[tuple[str, str, str]]:
-    """The push, GET and list figures, each against its baseline."""
+def throughput(template: bytes, no_prism: bool, n: int, s: float, figures: set[str]) -> list[tuple[str, str, str]]:
+    """The push and GET figures (those in ``figures``), each against its baseline."""
     rows: list[tuple[str, str, str]] = []
     why_not_prism = "skipped (--no-prism)" if no_prism else prism_unavailable()
     with server("bare") as bare, server("emulator") as emulator:
         path = linked_account(emulator.port)
-        drives = {
-            "bare": (bare.port, lambda sent: batches("/post/x", template, sent)),
-            "emulator": (emulator.port, lambda sent: batches(path, template, sent)),
-        }
-        if why_not_prism is None:
-            with server("prism") as prism:
-                drives["prism"] = (prism.port, lambda sent: batches(PRISM_PUSH, template, sent))
-                push = alternating(drives, s, n)
-        else:
-            push = alternating(drives, s, n)
-        print("\n1000-transaction pushes (every id unique, all rules applied):")
-        print(describe("bare POST (orjson parse + fixed answer)", push["bare"]))
-        print(describe("emulator create-bank-transactions", push["emulator"], "batches"))
-        if "prism" in push:
-            print(describe("Prism 5, silent, on Codat's document", push["prism"]))
-        to_bare = push["emulator"].per_second / push["bare"].per_second
-        rows.append(("1000-tx push, emulator / bare orjson parse, same stack", f"{to_bare:.2f}", ">= 1.0"))
-        if "prism" in push:
-            rows.append(("1000-tx push, emulator / silent Prism", f"{push['emulator'].per_second / push['prism'].per_second:.2f}", ">= 2.0"))
-        else:
-            print(f"  Prism not measured: {why_not_prism}")
-            rows.append(("1000-tx push, emulator / silent Prism", f"not measured: {why_not_prism}", ">= 2.0"))
-
-        company = path.split("/")[2]
-        gets = alternating({
-            "bare": (bare.port, lambda sent: fixed(request_bytes("GET", "/get/x", AUTH))),
-            "emulator": (emulator.port, lambda sent: fixed(request_bytes("GET", f"/companies/{company}", AUTH))),
-        }, s, n)
-        print("\nGET one record:")
-        print(describe("bare GET (fixed answer)", gets["bare"]))
-        print(describe("emulator GET company", gets["emulator"]))
-        rows.append(("GET company, emulator / bare GET", f"{gets['emulator'].per_second / gets['bare'].per_second:.2f}", ">= 0.8"))
-
-    with server("emulator") as emulator:  # a fresh one: the pushes above left a million transactions
-        lists = list_pages(emulator.port, small=100, large=10_000, connections=n, seconds=s / 2)
-        print("\nGET /companies, first page of 100 (requests/s in a tenant of 100 / of 10,000):")
-        for variant, query in VARIANTS.items():
-            print(f"  {variant:8s} {query}: {lists.small[variant].per_second:,.0f} / {lists.large[variant].per_second:,.0f}"
-                  f" = {lists.ratio(variant):.2f}x")
-        rows.append(("list page of 100, tenant of 10,000 / tenant of 100",
-                     ", ".join(f"{v} {lists.ratio(v):.2f}x" for v in VARIANTS), "<= 2x"))
+        if "push" in figures:
+            rows.extend(_pushes(bare.port, emulator.port, path, template, why_not_prism, n, s))
+        if "get" in figures:
+            rows.append(_gets(bare.port, emulator.port, path.split("/")[2], n, s))
     return rows
+
+
+def _pushes(bare: int, emulator: int, path: str, template: bytes, why_not_prism: str | None, n: int,
+            s: float) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    drives = {
+        "bare": (bare, lambda sent: batches("/post/x", template, sent)),
+        "emulator": (emulator, lambda sent: batches(path, template, sent)),
+    }
+    if why_not_prism is None:
+        with server("prism") as prism:
+            drives["prism"] = (prism.port, lambda sent: batches(PRISM_PUSH, template, sent))
+            push = alternating(drives, s, n)
+    else:
+        push = alternating(drives, s, n)
+    print("\n1000-transaction pushes (every id unique, all rules applied):")
+    print(describe("bare POST (orjson parse + fixed answer)", push["bare"]))
+    print(describe("emulator create-bank-transactions", push["emulator"], "batches"))
+    if "prism" in push:
+        print(describe("Prism 5, silent, on Codat's document", push["prism"]))
+    to_bare = push["emulator"].per_second / push["bare"].per_second
+    rows.append(("1000-tx push, emulator / bare orjson parse, same stack", f"{to_bare:.2f}", ">= 1.0"))
+    if "prism" in push:
+        rows.append(("1000-tx push, emulator / silent Prism", f"{push['emulator'].per_second / push['prism'].per_second:.2f}", ">= 2.0"))
+    else:
+        print(f"  Prism not measured: {why_not_prism}")
+        rows.append(("1000-tx push, emulator / silent Prism", f"not measured: {why_not_prism}", ">= 2.0"))
+    return rows
+
+
+def _gets(bare: int, emulator: int, company: str, n: int, s: float) -> tuple[str, str, str]:
+    gets = alternating({
+        "bare": (bare, lambda sent: fixed(request_bytes("GET", "/get/x", AUTH))),
+        "emulator": (emulator, lambda sent: fixed(request_bytes("GET", f"/companies/{company}", AUTH))),
+    }, s, n)
+    print("\nGET one record:")
+    print(describe("bare GET (fixed answer)", gets["bare"]))
+    print(describe("emulator GET company", gets["emulator"]))
+    return ("GET company, emulator / bare GET", f"{gets['emulator'].per_second / gets['bare'].per_second:.2f}", ">= 0.8")
+
+
+def lists_figure(n: int, s: float) -> tuple[str, str, str]:
+    with server("emulator") as emulator:  # a fresh one: earlier figures may have left a million transactions
+        lists = list_pages(emulator.port, small=100, large=10_000, connections=n, seconds=s / 2)
+    print("\nGET /companies, first page of 100 (requests/s in a tenant of 100 / of 10,000):")
+    for variant, query in VARIANTS.items():
+        print(f"  {variant:8s} {query}: {lists.small[variant].per_second:,.0f} / {lists.large[variant].per_second:,.0f}"
+              f" = {lists.ratio(variant):.2f}x")
+    return ("list page of 100, tenant of 10,000 / tenant of 100",
+            ", ".join(f"{v} {lists.ratio(v):.2f}x" for v in VARIANTS), "<= 2x")
+
+
+def stored_memory(template: bytes, n: int, count: int) -> tuple[str, str, str]:
+    """Resident memory of a fresh emulator once ``count`` transactions are stored, in 1000-tx pushes."""
+    with server("emulator") as emulator:
+        path = linked_account(emulator.port)
+        stored = asyncio.run(run(emulator.port, batches(path, template), connections=n, seconds=900, limit=count // 1000))
+        written = stored.statuses.get(200, 0) * 1000
+        memory = rss_mb(emulator.process.pid)
+    print(f"\nresident memory after storing {written:,} transactions: {memory:.0f} MB "
+          f"({stored.per_second * 1000:,.0f} transactions/s while filling)")
+    return (f"RSS with {written:,} stored transactions", f"{memory:.0f} MB", "<= 300 MB")
+
+
+#: The figures ``--only`` picks from, in the order they run.
+FIGURES = ("engine", "memory", "push", "get", "lists")
 
 
 def main() -> int:
@@ -133,40 +162,39 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections (default 16)")
     parser.add_argument("--stored", type=int, default=1_000_000, help="transactions stored for the memory figure")
     parser.add_argument("--no-prism", action="store_true", help="skip the Prism figure")
-    parser.add_argument("--only", choices=["memory"], help="only the memory figures (idle and with --stored transactions)")
+    parser.add_argument("--only", action="append", choices=FIGURES, metavar="FIGURE",
+                        help=f"only this figure (repeatable): {', '.join(FIGURES)}; memory is idle RSS, start and "
+                             "RSS with --stored transactions")
     args = parser.parse_args()
+    figures = set(args.only or FIGURES)
     template = batch_template(1000)
     n, s = args.connections, args.seconds
     print(f"bankfeeds-mock benchmarks: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {stack()}, "
           f"batch body {len(template) / 1024:.0f} KiB, {n} connections, {s:.0f}s per server and figure\n", flush=True)
     rows: list[tuple[str, str, str]] = []
 
-    everything = args.only is None
-    if everything:
+    if "engine" in figures:
         engine_empty, engine_full = rule_engine(template.replace(b"@@@@@@@@", b"00000001"), 300, 1_000_000)
         print(f"rule engine, valid 1000-transaction batch: p50 {engine_empty:.2f} ms; with 1,000,000 ids on the account "
               f"{engine_full:.2f} ms", flush=True)
         rows.append(("rule engine, valid 1000-tx batch", f"{engine_empty:.2f} ms ({engine_full:.2f} ms with 1M ids)",
                      "<= 0.15 ms, flat with 1M ids"))
 
-    starts = []
-    for _ in range(3):  # a fresh emulator each time, nothing else of ours running
-        with server("emulator") as emulator:
-            starts.append((emulator.healthy_after, rss_mb(emulator.process.pid)))
-    healthy, idle = statistics.median(s[0] for s in starts), statistics.median(s[1] for s in starts)
-    print(f"start to healthy {healthy:.2f} s, resident memory idle {idle:.0f} MB (median of 3 starts)", flush=True)
-    rows.append(("idle RSS / start to healthy", f"{idle:.0f} MB / {healthy:.2f} s", "<= 45 MB / <= 0.4 s"))
+    if "memory" in figures:
+        starts = []
+        for _ in range(3):  # a fresh emulator each time, nothing else of ours running
+            with server("emulator") as emulator:
+                starts.append((emulator.healthy_after, rss_mb(emulator.process.pid)))
+        healthy, idle = statistics.median(s[0] for s in starts), statistics.median(s[1] for s in starts)
+        print(f"start to healthy {healthy:.2f} s, resident memory idle {idle:.0f} MB (median of 3 starts)", flush=True)
+        rows.append(("idle RSS / start to healthy", f"{idle:.0f} MB / {healthy:.2f} s", "<= 45 MB / <= 0.4 s"))
 
-    if everything:
-        rows.extend(throughput(template, args.no_prism, n, s))
-    with server("emulator") as emulator:
-        path = linked_account(emulator.port)
-        stored = asyncio.run(run(emulator.port, batches(path, template), connections=n, seconds=900, limit=args.stored // 1000))
-        written = stored.statuses.get(200, 0) * 1000
-        memory = rss_mb(emulator.process.pid)
-        print(f"\nresident memory after storing {written:,} transactions: {memory:.0f} MB "
-              f"({stored.per_second * 1000:,.0f} transactions/s while filling)")
-        rows.append((f"RSS with {written:,} stored transactions", f"{memory:.0f} MB", "<= 300 MB"))
+    if figures & {"push", "get"}:
+        rows.extend(throughput(template, args.no_prism, n, s, figures))
+    if "lists" in figures:
+        rows.append(lists_figure(n, s))
+    if "memory" in figures:
+        rows.append(stored_memory(template, n, args.stored))
 
     order = ["1000-tx push, emulator / bare", "1000-tx push, emulator / silent", "GET company", "rule engine", "RSS with",
              "idle RSS", "list page"]
