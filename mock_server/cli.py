@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -11,7 +12,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from mock_server.core.clock import ClockOutOfRange, check_in_range
-from mock_server.settings import RATE_LIMIT_MODES, Settings
+from mock_server.settings import LONGEST, RATE_LIMIT_MODES, Settings
 
 ENV_PREFIX = "BANKFEEDS_MOCK_"
 
@@ -43,9 +44,24 @@ def _read(text: str, convert: Callable[[str], _N], noun: str) -> _N:
 
 def _non_negative(text: str) -> float:
     value = _read(text, float, "a number")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
+
+
+def _at_most_a_year(name: str) -> Callable[[str], float]:
+    """The reader of one of the settings :data:`~mock_server.settings.LONGEST` bounds."""
+    longest, unit = LONGEST[name]
+
+    def read(text: str) -> float:
+        value = _non_negative(text)
+        if value > longest:
+            raise argparse.ArgumentTypeError(f"must be at most {longest:,} {unit} (a year)")
+        return value
+
+    return read
 
 
 def _positive(text: str) -> float:
@@ -96,9 +112,9 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=int(_env("port", "8080") or 8080), help="port to listen on; 0 picks a free one (default 8080; env BANKFEEDS_MOCK_PORT)")
     parser.add_argument("--seed", type=int, default=int(s) if (s := _env("seed")) else None, help="make every generated id, credential and OTP reproducible (env BANKFEEDS_MOCK_SEED)")
     parser.add_argument("--clock", type=_instant, default=_instant(c) if (c := _env("clock")) else None, metavar="ISO8601", help="freeze each tenant's virtual clock at this instant, e.g. 2026-03-18T09:00:00Z (default: follow real time; env BANKFEEDS_MOCK_CLOCK)")
-    parser.add_argument("--poll-interval", type=_non_negative, default=_non_negative(_env("poll_interval", "60") or "60"), metavar="SECONDS", help="QBO pulls waiting transactions every N seconds of virtual time; 0 = only on demand (default 60; env BANKFEEDS_MOCK_POLL_INTERVAL)")
-    parser.add_argument("--push-delay", type=_non_negative, default=_non_negative(_env("push_delay", "2") or "2"), metavar="SECONDS", help="how long a push operation stays Pending, in virtual seconds; 0 = completes at once (default 2; env BANKFEEDS_MOCK_PUSH_DELAY)")
-    parser.add_argument("--disconnect-lag-days", type=_non_negative, default=_non_negative(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
+    parser.add_argument("--poll-interval", type=_at_most_a_year("poll_interval"), default=_at_most_a_year("poll_interval")(_env("poll_interval", "60") or "60"), metavar="SECONDS", help="QBO pulls waiting transactions every N seconds of virtual time; 0 = only on demand (default 60; env BANKFEEDS_MOCK_POLL_INTERVAL)")
+    parser.add_argument("--push-delay", type=_at_most_a_year("push_delay"), default=_at_most_a_year("push_delay")(_env("push_delay", "2") or "2"), metavar="SECONDS", help="how long a push operation stays Pending, in virtual seconds; 0 = completes at once (default 2; env BANKFEEDS_MOCK_PUSH_DELAY)")
+    parser.add_argument("--disconnect-lag-days", type=_at_most_a_year("disconnect_lag_days"), default=_at_most_a_year("disconnect_lag_days")(_env("disconnect_lag_days", "10") or "10"), metavar="DAYS", help="days between the SMB user disconnecting a feed in QBO and Codat's status turning 'disconnected' (default 10; env BANKFEEDS_MOCK_DISCONNECT_LAG_DAYS)")
     parser.add_argument("--api-key", action="append", default=[k for k in (env_keys or "").split(",") if k], metavar="KEY", help="accept only this API key; repeat for several (default: any key, each its own tenant; env BANKFEEDS_MOCK_API_KEY, comma-separated)")
     parser.add_argument("--max-body-bytes", type=int, default=int(_env("max_body_bytes", str(5 * 1024 * 1024)) or 0), metavar="BYTES", help="larger request bodies answer 413 (default 5 MiB; env BANKFEEDS_MOCK_MAX_BODY_BYTES)")
     parser.add_argument("--webhook-url", action="append", type=_webhook_url, default=[_webhook_url(u) for u in (_env("webhook_url") or "").split(",") if u], metavar="URL", help="subscribe every tenant to every webhook event at this URL; repeatable (env BANKFEEDS_MOCK_WEBHOOK_URL, comma-separated)")

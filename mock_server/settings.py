@@ -15,6 +15,15 @@ RateLimitMode = Literal["codat", "off"]
 RATE_LIMIT_MODES: tuple[RateLimitMode, ...] = ("codat", "off")
 
 
+#: The longest each delay or interval may be, with its unit: a year of virtual time. Any instant
+#: the emulator derives from them stays far inside the dates it can hold (its clock stops at 4999).
+LONGEST: dict[str, tuple[float, str]] = {
+    "poll_interval": (366 * 86400, "seconds"),
+    "push_delay": (366 * 86400, "seconds"),
+    "disconnect_lag_days": (366, "days"),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """How an emulator behaves. Every field has a CLI flag and a ``BANKFEEDS_MOCK_*`` variable."""
@@ -74,9 +83,10 @@ class Settings:
         base: object = self.daily_quota_base
         if isinstance(base, bool) or not isinstance(base, int) or base < 1:
             raise ValueError(f"Settings.daily_quota_base must be a whole number of at least 1, not {base!r}")
-        for name in ("poll_interval", "push_delay", "disconnect_lag_days"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"Settings.{name} cannot be negative")
+        for name, (longest, unit) in LONGEST.items():
+            value = getattr(self, name)
+            if not 0 <= value <= longest:  # NaN fails too
+                raise ValueError(f"Settings.{name} must be between 0 and {longest:,} {unit}, not {value!r}")
         if self.webhook_timeout <= 0:
             raise ValueError("Settings.webhook_timeout must be more than 0 seconds")
         object.__setattr__(self, "webhook_urls", tuple(self.webhook_urls))

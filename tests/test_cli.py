@@ -31,3 +31,29 @@ def test_a_bad_rate_limit_option_is_a_usage_error(argv: list[str], capsys: pytes
 
     assert exit_.value.code == 2
     assert argv[0] in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["--push-delay", "inf"], "not a finite number"),
+        (["--poll-interval", "nan"], "not a finite number"),
+        (["--push-delay", "1e30"], "at most 31,622,400 seconds"),
+        (["--disconnect-lag-days", "367"], "at most 366 days"),
+    ],
+)
+def test_a_delay_past_a_year_or_not_finite_is_a_usage_error(
+    argv: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["serve", *argv])
+
+    assert exit_.value.code == 2
+    assert complaint in capsys.readouterr().err
+
+
+def test_the_longest_delays_reach_the_settings() -> None:
+    argv = ["serve", "--push-delay", "31622400", "--poll-interval", "31622400", "--disconnect-lag-days", "366"]
+    settings = settings_from(build_parser().parse_args(argv))
+
+    assert (settings.push_delay, settings.poll_interval, settings.disconnect_lag_days) == (31622400, 31622400, 366)

@@ -19,10 +19,22 @@ def test_a_clock_that_is_not_an_instant_is_refused(clock: object) -> None:
         Settings(clock=clock)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("name", ["poll_interval", "push_delay", "disconnect_lag_days"])
-def test_negative_durations_are_refused(name: str) -> None:
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf"), 366 * 86400 + 1])
+@pytest.mark.parametrize("name", ["poll_interval", "push_delay"])
+def test_a_delay_that_is_negative_not_a_number_or_over_a_year_is_refused(name: str, value: float) -> None:
     with pytest.raises(ValueError, match=name):
-        Settings(**{name: -1})  # type: ignore[arg-type]
+        Settings(**{name: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [-1, float("nan"), float("inf"), 367])
+def test_a_disconnect_lag_that_is_negative_not_a_number_or_over_a_year_is_refused(value: float) -> None:
+    with pytest.raises(ValueError, match="disconnect_lag_days"):
+        Settings(disconnect_lag_days=value)
+
+
+def test_a_year_is_the_longest_delay_taken() -> None:
+    year = Settings(poll_interval=366 * 86400, push_delay=366 * 86400, disconnect_lag_days=366)
+    assert (year.poll_interval, year.push_delay, year.disconnect_lag_days) == (366 * 86400, 366 * 86400, 366)
 
 
 @pytest.mark.parametrize(("changes", "complaint"), [({"rate_limit": "strict"}, "rate_limit"), ({"daily_quota_base": 0}, "daily_quota_base")])

@@ -114,8 +114,11 @@ def push_delay_from(config: pytest.Config) -> float | None:
         value = float(text)
     except ValueError:
         raise pytest.UsageError(f"{PUSH_DELAY_OPTION}: not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise pytest.UsageError(f"{PUSH_DELAY_OPTION}: must be 0 or more, got {text!r}")
+    from mock_server.settings import LONGEST
+
+    longest, unit = LONGEST["push_delay"]
+    if not 0 <= value <= longest:  # NaN fails too
+        raise pytest.UsageError(f"{PUSH_DELAY_OPTION}: must be 0 or more and at most {longest:,} {unit}, got {text!r}")
     return value
 
 

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from mock_server import BankFeedsMock, Settings
 from mock_server.core.store import Store
 from mock_server.http.app import settle_every_tenant
-from tests.support import NOW, World, auth_header, txn
+from tests.support import NOW, World, auth_header, make_client, txn
 
 
 def nested(depth: int) -> str:
@@ -191,3 +191,26 @@ def test_the_journal_shows_a_refused_deep_body_as_text(world: World) -> None:
     entries = world.client.get("/_mock/requests").json()
     entry = entries["requests"][0] if isinstance(entries, dict) else entries[0]
     assert entry["request"]["body"] == deep
+
+
+def test_the_longest_delays_on_the_last_day_the_clock_shows_answer_as_usual() -> None:
+    year = 366 * 86400
+    settings = Settings(clock="4999-12-30T09:00:00Z", push_delay=year, poll_interval=year, disconnect_lag_days=366,
+                        background_ticks=False, seed=7)
+    with make_client(settings) as client:
+        world = World(client)
+        company_id = world.company()
+        connection_id = world.connection(company_id)
+        world.account(company_id, connection_id)
+        world.link(company_id, connection_id, "acc-1", feed_start="4999-12-25")
+        pushed = world.push(company_id, connection_id, "acc-1", [txn("t1", "4999-12-29T10:00:00")])
+        assert pushed.status_code == 200, pushed.text
+        assert pushed.json()["status"] == "Pending"  # due a year on: past the clock's last day
+        assert client.post("/_mock/clock/advance", json={"seconds": 86400}).status_code == 200
+        operation = client.get(f"/companies/{company_id}/push/{pushed.json()['pushOperationKey']}")
+        assert operation.status_code == 200 and operation.json()["status"] == "Pending"
+        disconnected = client.post("/_mock/qbo/disconnect", json={"companyId": company_id, "connectionId": connection_id,
+                                                                   "sourceAccountId": "acc-1"})
+        assert disconnected.status_code == 200, disconnected.text
+        assert disconnected.json()["status"] == "connected"  # Codat sees it 366 days later
+        assert client.get(f"/companies/{company_id}/connections/{connection_id}/connectionInfo/bankFeedAccounts").status_code == 200
