@@ -110,6 +110,10 @@ def source_accounts(
     A v2 body carries every field v2 requires (``id``, ``accountName``, ``accountType`` from the
     v2 enum, ``accountNumber``, ``currency``, ``balance``) and sometimes ``routingInfo`` and
     ``accountInfo``. ``version`` picks one shape (default: either). Ids are URL-safe.
+
+    A connection holds one shape: its first source account fixes it, and a body of the other
+    shape answers 400 until the connection is empty again. Draw the accounts of one connection
+    with one ``version`` (e.g. ``version=2`` for all, or draw the version once and pass it on).
     """
     chosen = version if version is not None else draw(st.sampled_from([2, 1]))
     if chosen not in (1, 2):
