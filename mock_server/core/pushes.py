@@ -258,7 +258,7 @@ def _release(account: SourceAccount, operation: PushOperation) -> None:
         # goes back to before both (pushes failing together are released oldest first).
         account.waiting[index + 1].balance_before = operation.balance_before
     account.waiting = [op for op in account.waiting if op is not operation]
-    account.known_ids.difference_update(txn.id for txn in operation.transactions)
+    account.known_ids.difference_update(operation.transactions.ids())
     last = _last_written(account)
     account.latest = parse_local(last.date) if last else None
     account.latest_ticks = local_ticks(last.date) if last else None
@@ -283,6 +283,6 @@ def changes(operation: PushOperation) -> Sequence[dict[str, Any]] | None:
         ref = {"id": operation.created_account.id, "dataType": BANK_ACCOUNTS}
         return [{"type": "Created", "recordRef": ref, "attachmentId": None}]
     return [
-        {"type": "Created", "recordRef": {"id": txn.id, "dataType": "bankTransactions"}, "attachmentId": None}
-        for txn in operation.transactions
+        {"type": "Created", "recordRef": {"id": txn_id, "dataType": "bankTransactions"}, "attachmentId": None}
+        for txn_id in operation.transactions.ids()
     ]

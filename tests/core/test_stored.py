@@ -63,6 +63,7 @@ def test_a_plain_batch_kept_as_its_body_reads_back_as_decoded(data: bytes) -> No
     assert len(stored) == len(batch.transactions)
     assert as_json(stored) == as_json(batch.transactions)
     assert as_json([stored[-1]]) == as_json(batch.transactions[-1:])
+    assert stored.ids() == [t.id for t in batch.transactions]
 
 
 @given(bodies(detailed=True))
@@ -72,6 +73,7 @@ def test_a_detailed_batch_keeps_its_descriptive_fields(data: bytes) -> None:
     stored = Transactions.of_body(data, batch)
 
     assert as_json(stored) == as_json(batch.transactions)
+    assert stored.ids() == [t.id for t in batch.transactions]
     # What the client sent, field by field: nothing added, nothing lost, null kept apart from absent.
     assert msgspec.json.decode(as_json(stored)) == orjson.loads(data)["transactions"]
 
@@ -84,6 +86,7 @@ def test_records_of_the_precise_path_read_back_equal(sent: list[dict[str, Any]])
 
     assert as_json(stored) == as_json(records)
     assert msgspec.json.decode(as_json(stored)) == sent
+    assert stored.ids() == [i["id"] for i in sent]
 
 
 @pytest.mark.parametrize(
@@ -152,3 +155,11 @@ def test_nothing_is_empty() -> None:
         assert not empty and len(empty) == 0 and list(empty) == []
         with pytest.raises(IndexError):
             empty[-1]
+
+
+def test_ids_are_read_in_order_whatever_a_batch_is_kept_as() -> None:
+    encoded = Transactions.of_records(records_of([{"id": "c", "date": "x", "description": "d", "amount": 2}]))
+    kept = Transactions.of_records([Txn("f", "x", "d", 1, float("nan"))])
+    joined = Transactions.joined([plain("ab"), encoded, plain("de"), kept])
+
+    assert joined.ids() == list("abcdef") == [t.id for t in joined]
