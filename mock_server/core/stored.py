@@ -27,43 +27,6 @@ from mock_server.core.model import Batch, DetailedBatch, Txn
 
 __all__ = ["Transactions", "records_of"]
 
-class _Id(Struct, gc=False):
-    id: str
-
-
-class _BodyIds(Struct):
-    transactions: list[_Id]
-
-
-def _ids(found: list[_Id]) -> list[str]:
-    return [item.id for item in found]
-
-
-@dataclass(frozen=True, slots=True)
-class _Format:
-    """How one kept batch reads back: into its records, or only its ids (half the cost)."""
-
-    records: Callable[[Any], list[Txn]]
-    ids: Callable[[Any], list[str]]
-
-
-def _body(struct: type[Batch] | type[DetailedBatch]) -> _Format:
-    """A create-bank-transactions body, decoded into ``struct``."""
-    records, ids = msgspec.json.Decoder(struct).decode, msgspec.json.Decoder(_BodyIds).decode
-    # A list of DetailedTxn is a list of Txn that is only read from here on.
-    return _Format(lambda data: cast(list[Txn], records(data).transactions), lambda data: _ids(ids(data).transactions))
-
-
-_decode_any, _decode_ids = msgspec.json.Decoder().decode, msgspec.json.Decoder(list[_Id]).decode
-_PLAIN, _DETAILED = _body(Batch), _body(DetailedBatch)
-#: Records encoded as a JSON array (the precise path, scenarios).
-_ENCODED = _Format(lambda data: records_of(_decode_any(data)), lambda data: _ids(_decode_ids(data)))
-#: Records kept as they are, a tuple: the rare ones JSON would not give back equal.
-_KEPT = _Format(list, lambda data: [record.id for record in data])
-
-#: A kept batch: what it is kept as (its JSON, or rarely its records), how it reads, its count.
-_Part = tuple[Any, _Format, int]
-
 
 def records_of(items: Iterable[Mapping[str, Any]]) -> list[Txn]:
     """Records of transactions given as JSON objects: the fields a Txn holds, a field left out
@@ -79,6 +42,60 @@ def records_of(items: Iterable[Mapping[str, Any]]) -> list[Txn]:
         )
         for i in items
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a kept batch is kept as, and how it reads back
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """How one kept batch reads back: into its records, or only its ids (half the cost)."""
+
+    records: Callable[[Any], list[Txn]]
+    ids: Callable[[Any], list[str]]
+
+
+class _Id(Struct, gc=False):
+    id: str
+
+
+class _BodyIds(Struct):
+    transactions: list[_Id]
+
+
+def _body(struct: type[Batch] | type[DetailedBatch]) -> _Format:
+    """A create-bank-transactions body, decoded into ``struct`` as the hot path decoded it."""
+    records, ids = msgspec.json.Decoder(struct).decode, msgspec.json.Decoder(_BodyIds).decode
+    # A list of DetailedTxn is a list of Txn that is only read from here on.
+    return _Format(
+        lambda data: cast(list[Txn], records(data).transactions),
+        lambda data: [item.id for item in ids(data).transactions],
+    )
+
+
+_PLAIN, _DETAILED = _body(Batch), _body(DetailedBatch)
+
+_array_ids, _any_json = msgspec.json.Decoder(list[_Id]).decode, msgspec.json.Decoder().decode
+
+
+def _ids_of_array(data: bytes) -> list[str]:
+    return [item.id for item in _array_ids(data)]
+
+
+def _records_of_any(data: bytes) -> list[Txn]:
+    return records_of(_any_json(data))
+
+
+#: Records encoded as a JSON array (the precise path, scenarios), read back by the hot path's
+#: type; or as any JSON, for those that type refuses (an amount past 2**63, say).
+_ENCODED = _Format(msgspec.json.Decoder(list[Txn]).decode, _ids_of_array)
+_ENCODED_ANY = _Format(_records_of_any, _ids_of_array)
+#: Records kept as they are, a tuple: the rare ones JSON would not give back equal.
+_KEPT = _Format(list, lambda data: [record.id for record in data])
+
+#: A kept batch: what it is kept as (its JSON, or rarely its records), how it reads, its count.
+_Part = tuple[Any, _Format, int]
 
 
 @final
@@ -120,8 +137,12 @@ class Transactions(Sequence[Txn]):
             data = msgspec.json.encode(kept)
         except (msgspec.EncodeError, UnicodeEncodeError, OverflowError):
             data = None
-        if data is not None and _ENCODED.records(data) == kept:
-            return cls([(data, _ENCODED, len(kept))], kept[-1])
+        for kind in (_ENCODED, _ENCODED_ANY) if data is not None else ():
+            try:
+                if kind.records(data) == kept:
+                    return cls([(data, kind, len(kept))], kept[-1])
+            except msgspec.DecodeError:
+                continue
         return cls([(tuple(kept), _KEPT, len(kept))], kept[-1])
 
     @classmethod
