@@ -16,6 +16,7 @@ from mock_server.core.chart import check_new_account, open_qbo_company, reserve_
 from mock_server.core.errors import RuleRejected
 from mock_server.core.model import BANK_ACCOUNTS, PENDING, PushOperation, QboCompany
 from mock_server.core.pushes import complete_due, start
+from mock_server.core.stored import Transactions
 from mock_server.core.tenant import Tenant
 
 
@@ -65,7 +66,7 @@ def create_bank_account(
         account.id,
         timeout_minutes,
         now,
-        transactions=[],
+        transactions=Transactions(),
         data_type=BANK_ACCOUNTS,
         created_account=account,
     )

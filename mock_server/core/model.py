@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from mock_server.core.rules import Violation
+
+if TYPE_CHECKING:  # stored.py reads these records back, so it imports this module
+    from mock_server.core.stored import Transactions
 
 # Codat's platform key for QuickBooks Online Bank Feeds, the only one this emulator serves.
 QBO_BANK_FEEDS = "hcws"
@@ -29,8 +32,8 @@ SYNC_DATA_PUSHED, SYNC_NO_DATA_PUSHED = "SuccessDataPushed", "SuccessNoDataPushe
 
 
 # The typed records of a create-bank-transactions body. Decoding JSON into them checks the types in
-# the same pass (mock_server.http.api.transactions), and an accepted batch is stored as decoded: one
-# object per transaction, from the bytes to the feed. Their types are the document's
+# the same pass (mock_server.http.api.transactions); an accepted batch is kept as the bytes it was
+# decoded from and read back into them (mock_server.core.stored). Their types are the document's
 # (contracts/bankfeeds.openapi.yaml, CreateBankTransactions), narrowed to what the QBO rules accept,
 # so that a body that decodes breaks no shape rule; tests/core/test_model.py holds the two together.
 # Anything else fails to decode and is judged field by field on the precise path.
@@ -45,10 +48,10 @@ TransactionType = Literal["Credit", "Debit", "Unknown"]
 
 
 class Txn(Struct, gc=False, rename="camel", forbid_unknown_fields=True):
-    """One bank transaction, as decoded from the request and then stored.
+    """One bank transaction, as decoded from the request, and as a stored batch reads back.
 
-    ``gc=False``: a million of them must fit in memory, and the collector need not track records
-    that hold only strings and numbers. ``UNSET`` marks a field the client left out.
+    ``gc=False``: the collector need not track records that hold only strings and numbers, and a
+    batch makes a thousand of them at once. ``UNSET`` marks a field the client left out.
     """
 
     id: _NonEmpty
@@ -145,7 +148,7 @@ class PushOperation:
     #: When it succeeds unless something comes first (requested + push delay).
     due: datetime
     timeout_minutes: int | None
-    transactions: list[Txn]
+    transactions: Transactions
     status: str = PENDING
     completed: datetime | None = None
     error_message: str | None = None
@@ -166,7 +169,7 @@ class FeedChunk:
     """Transactions QBO pulled in one poll."""
 
     polled_at: datetime
-    transactions: list[Txn]
+    transactions: Transactions
 
 
 @dataclass(slots=True, eq=False)

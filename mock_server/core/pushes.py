@@ -1,9 +1,10 @@
 """Writing bank transactions: accepting a batch, and how its push operation completes.
 
-A batch is checked whole, by :func:`mock_server.core.rules.accepts` when it arrives decoded into typed
-records (:func:`write_records`, the hot path) and otherwise, or whenever ``accepts`` is not sure, by
-:func:`mock_server.core.rules.check_batch` (:func:`create_bank_transactions`, the precise path); a
-rejected one stores nothing, an accepted one is stored as the records it was decoded into.
+A batch is checked whole, by :func:`mock_server.core.rules.accepted_ids` when it arrives decoded into
+typed records (:func:`write_records`, the hot path) and otherwise, or whenever that judge is not sure,
+by :func:`mock_server.core.rules.check_batch` (:func:`create_bank_transactions`, the precise path); a
+rejected one stores nothing, an accepted one is kept as JSON (:class:`~mock_server.core.stored.Transactions`):
+on the hot path the very body it came in.
 An accepted one becomes a Pending push operation that, on the virtual clock, turns Success after
 the push delay, TimedOut when ``timeoutInMinutes`` passes first, or Failed when its account is
 disconnected in QBO first. Transactions of a successful push wait for QBO's next poll.
@@ -12,12 +13,9 @@ disconnected in QBO first. Transactions of a successful push wait for QBO's next
 from __future__ import annotations
 
 import heapq
-import operator
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
-
-from msgspec import UNSET
 
 from mock_server.core.errors import RuleRejected
 from mock_server.core.model import (
@@ -36,12 +34,13 @@ from mock_server.core.model import (
 from mock_server.core.rules import (
     AccountView,
     Violation,
-    accepts,
+    accepted_ids,
     balance_after,
     check_batch,
     local_ticks,
     parse_local,
 )
+from mock_server.core.stored import Transactions, records_of
 from mock_server.core.tenant import Tenant
 from mock_server.core.webhooks import write_event
 
@@ -82,7 +81,10 @@ def create_bank_transactions(
     if violations:
         raise RuleRejected(violations)
     assert isinstance(transactions, list)  # check_batch guarantees it
-    return _accept(tenant, company.id, connection_id, account, _txns(transactions), timeout_minutes, now)
+    records = records_of(transactions)
+    ids = {record.id for record in records}
+    kept = Transactions.of_records(records)
+    return _accept(tenant, company.id, connection_id, account, records, ids, kept, timeout_minutes, now)
 
 
 def write_records(
@@ -91,22 +93,25 @@ def write_records(
     connection_id: str,
     account_id: str,
     batch: Batch | DetailedBatch,
+    data: bytes,
     timeout_minutes: int | None,
     now: datetime,
 ) -> PushOperation | None:
-    """The hot path: accept a decoded batch and store its records as they are.
+    """The hot path: accept a batch decoded from the body ``data``, and keep that body.
 
-    None when :func:`~mock_server.core.rules.accepts` is not sure the batch breaks no rule; the
-    caller then judges the body on the precise path (:func:`create_bank_transactions`), which names
-    the violations. Unknown company or account: NotFound, as on the precise path.
+    None when :func:`~mock_server.core.rules.accepted_ids` is not sure the batch breaks no rule;
+    the caller then judges the body on the precise path (:func:`create_bank_transactions`), which
+    names the violations. Unknown company or account: NotFound, as on the precise path.
     """
     company = tenant.company(company_id)
     account = tenant.account(company_id, connection_id, account_id)
     # A list of DetailedTxn is a list of Txn that is only read from here on.
     records = cast(list[Txn], batch.transactions)
-    if not accepts(account_id, batch.account_id, records, account_view(account), now):
+    ids = accepted_ids(account_id, batch.account_id, records, account_view(account), now)
+    if ids is None:
         return None
-    return _accept(tenant, company.id, connection_id, account, records, timeout_minutes, now)
+    kept = Transactions.of_body(data, batch)
+    return _accept(tenant, company.id, connection_id, account, records, ids, kept, timeout_minutes, now)
 
 
 def _accept(
@@ -115,16 +120,19 @@ def _accept(
     connection_id: str,
     account: SourceAccount,
     accepted: list[Txn],
+    ids: set[str],
+    kept: Transactions,
     timeout_minutes: int | None,
     now: datetime,
 ) -> PushOperation:
-    """Write an accepted batch: the account's balance, ids and latest date, and its push operation."""
-    _share_values(accepted)
+    """Write an accepted batch (its records, their ``ids``, and ``kept``, what the push operation
+    keeps of it): the account's balance, ids and latest date, and its push operation."""
     balance_before = account.balance
     account.fields["balance"] = balance_after(accepted, balance_before)
-    account.known_ids.update(map(_ID, accepted))
-    account.latest = parse_local(accepted[-1].date)
-    account.latest_ticks = local_ticks(accepted[-1].date)
+    account.known_ids |= ids
+    last = accepted[-1].date
+    account.latest = parse_local(last)
+    account.latest_ticks = local_ticks(last)
     account.modified = now
     operation = start(
         tenant,
@@ -133,38 +141,12 @@ def _accept(
         account.id,
         timeout_minutes,
         now,
-        transactions=accepted,
+        transactions=kept,
         balance_before=balance_before,
     )
     account.waiting.append(operation)
     complete_due(tenant, now)  # a zero delay or timeout ends it now, with the account's books straight
     return operation
-
-
-_ID = operator.attrgetter("id")
-
-
-def _share_values(records: list[Txn]) -> None:
-    """Let transactions that hold equal values hold one object for them: each stored copy of a
-    date costs some 80 bytes, of a description 64 or more, of a float 32, and a batch repeats all
-    three (a day's transactions come together; "Card payment", fees and subscriptions recur, with
-    their amounts).
-
-    Only non-zero floats are shared: 0.0 and -0.0 are equal but echo differently, and an int
-    amount must stay an int. Equal strings are interchangeable.
-    """
-    previous = ""
-    amounts: dict[float, float] = {}
-    descriptions: dict[str, str] = {}
-    for record in records:
-        if record.date == previous:
-            record.date = previous
-        else:
-            previous = record.date
-        record.description = descriptions.setdefault(record.description, record.description)
-        amount = record.amount
-        if type(amount) is float and amount:
-            record.amount = amounts.setdefault(amount, amount)
 
 
 def start(
@@ -200,21 +182,6 @@ def _deadline(operation: PushOperation) -> datetime | None:
     if operation.timeout_minutes is None:
         return None
     return operation.requested + timedelta(minutes=operation.timeout_minutes)
-
-
-def _txns(items: list[Mapping[str, Any]]) -> list[Txn]:
-    """Records of a batch the precise path accepted (its fields the document does not type are dropped)."""
-    return [
-        Txn(
-            i["id"],
-            i["date"],
-            i["description"],
-            i["amount"],
-            i.get("balance", UNSET),
-            i.get("transactionType", UNSET),
-        )
-        for i in items
-    ]
 
 
 def outcome(operation: PushOperation, account: SourceAccount | None) -> tuple[str, datetime, str | None]:
@@ -291,7 +258,7 @@ def _release(account: SourceAccount, operation: PushOperation) -> None:
         # goes back to before both (pushes failing together are released oldest first).
         account.waiting[index + 1].balance_before = operation.balance_before
     account.waiting = [op for op in account.waiting if op is not operation]
-    account.known_ids.difference_update(txn.id for txn in operation.transactions)
+    account.known_ids.difference_update(operation.transactions.ids())
     last = _last_written(account)
     account.latest = parse_local(last.date) if last else None
     account.latest_ticks = local_ticks(last.date) if last else None
@@ -316,6 +283,6 @@ def changes(operation: PushOperation) -> Sequence[dict[str, Any]] | None:
         ref = {"id": operation.created_account.id, "dataType": BANK_ACCOUNTS}
         return [{"type": "Created", "recordRef": ref, "attachmentId": None}]
     return [
-        {"type": "Created", "recordRef": {"id": txn.id, "dataType": "bankTransactions"}, "attachmentId": None}
-        for txn in operation.transactions
+        {"type": "Created", "recordRef": {"id": txn_id, "dataType": "bankTransactions"}, "attachmentId": None}
+        for txn_id in operation.transactions.ids()
     ]

@@ -26,6 +26,7 @@ from mock_server.core.model import (
     SourceAccount,
 )
 from mock_server.core.pushes import complete_due
+from mock_server.core.stored import Transactions
 from mock_server.core.tenant import Tenant
 from mock_server.core.webhooks import catalogue as events
 
@@ -137,7 +138,7 @@ def _pull(account: SourceAccount, now: datetime) -> list[PushOperation]:
     if ready == 0:
         return []
     taken, account.waiting = account.waiting[:ready], account.waiting[ready:]
-    transactions = [txn for operation in taken for txn in operation.transactions]
+    transactions = Transactions.joined(operation.transactions for operation in taken)
     account.feed.append(FeedChunk(now, transactions))
     account.feed_size += len(transactions)
     return taken

@@ -32,6 +32,7 @@ so a caller sees all that is wrong with a batch at once. The cost is linear in t
 ``accepts`` is the hot path's judge: for transactions already decoded into typed records it says,
 with whole-batch operations, whether ``check_batch`` would accept them; it never says yes where
 ``check_batch`` would not, and when it says no the caller asks ``check_batch`` for the violations.
+``accepted_ids`` judges the same and answers yes with the batch's ids, which the writer adds.
 ``balance_after`` gives the account balance an accepted batch leaves behind.
 """
 
@@ -58,6 +59,7 @@ __all__ = [
     "AccountView",
     "Record",
     "Violation",
+    "accepted_ids",
     "accepts",
     "balance_after",
     "check_batch",
@@ -704,33 +706,52 @@ def accepts(
     no per-item message, no per-item date parse. False when a rule is broken or a date takes a
     form left to the walk; the caller then asks :func:`check_batch` what is wrong.
     """
+    return accepted_ids(path_account_id, body_account_id, records, account, now) is not None
+
+
+def accepted_ids(
+    path_account_id: str,
+    body_account_id: str,
+    records: Sequence[Record],
+    account: AccountView,
+    now: datetime,
+) -> set[str] | None:
+    """What :func:`accepts` judges, answered with the batch's ids when it would say True (None
+    otherwise): the set the writer adds to the account's, built once for both."""
     if body_account_id != path_account_id or account.status != "connected" or not account.writable:
-        return False
+        return None
     count = len(records)
     if not 1 <= count <= MAX_BATCH:
-        return False
+        return None
     ids = {record.id for record in records}
     # isdisjoint walks the batch's ids (the smaller set) and probes the account's in one C loop.
     if len(ids) != count or not account.known_ids.isdisjoint(ids):
-        return False
+        return None
     dates = [record.date for record in records]
-    keys: dict[str, str] = {}
-    for raw in set(dates):  # a batch holds few distinct dates: each is read once
-        key = _date_key(raw)
-        if key is None:
-            return False
-        keys[raw] = key
-    first, last = keys[dates[0]], keys[dates[-1]]
-    if len(keys) > 1:
+    if dates.count(dates[0]) == count:  # one date for the whole batch, as a day's batch often has
+        only = _date_key(dates[0])
+        if only is None:
+            return None
+        first = last = only
+    else:
+        keys: dict[str, str] = {}
+        for raw in set(dates):  # a batch holds few distinct dates: each is read once
+            key = _date_key(raw)
+            if key is None:
+                return None
+            keys[raw] = key
         ordered = list(map(keys.__getitem__, dates))
         if not all(map(operator.le, ordered, islice(ordered, 1, None))):
-            return False
+            return None
+        first, last = ordered[0], ordered[-1]
     window = _Window.of(account, now)
-    return (
+    if (
         last[:10] <= window.today.isoformat()
         and first[:10] >= window.floor.isoformat()
         and (window.latest is None or first >= _key_of(window.latest))
-    )
+    ):
+        return ids
+    return None
 
 
 # The date forms accepted without the walk: the extended ISO 8601 shapes clients send, with any

@@ -95,6 +95,7 @@ class FastRoutes:
                         params["connectionId"],
                         params["accountId"],
                         batch,
+                        data,
                         None,
                         now,
                     )

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from mock_server.core.model import FAILED, PENDING, SUCCESS, TIMED_OUT, Company, Connection, PushOperation
 from mock_server.core.rules import Violation
+from mock_server.core.stored import Transactions
 from mock_server.http import views
 from mock_server.http.paging import Listing, PageRequest, page_of, page_of_records
 from mock_server.http.query import MalformedQuery, select
@@ -87,7 +88,7 @@ def operations(draw: st.DrawFn) -> list[PushOperation]:
                 requested=requested,
                 due=requested,
                 timeout_minutes=draw(st.none() | st.integers(min_value=0, max_value=200)),
-                transactions=[],
+                transactions=Transactions(),
                 status=status,
                 completed=None if status == PENDING else requested + timedelta(seconds=2),
                 error_message=draw(st.none() | words),

@@ -113,3 +113,38 @@ def test_get_company_answers_alike_with_or_without_a_query_string(world: World, 
     assert "x-rate-limit-remaining" in response.headers
     assert missing.status_code == 404 and missing.json()["correlationId"]
     assert _journaled(client)["operationId"] == "get-company"
+
+
+def test_the_feed_and_a_saved_state_give_back_what_either_path_stored(world: World, client: TestClient) -> None:
+    company, connection, account = world.linked_account()
+    typed = [
+        txn("t1", "2026-03-17", 10, balance=110.0, transactionType="Credit"),
+        txn("t2", "2026-03-17T10:00:00Z", -2.5, transactionType=None, counterparty="Acme", reconciled=None),
+        txn("t3", "2026-03-17T11:00:00", -0.0, balance=107),
+    ]
+    precise = [
+        txn("t4", "2026-03-17T12:00:00", 2**63, memo="an amount past 64 signed bits", balance=-0.0),
+        txn("t5", "2026-03-17 13:00", 1.0, transactionType="Debit"),
+    ]
+    assert world.push(company, connection, account, typed).status_code == 200
+    assert world.push(company, connection, account, precise).status_code == 200
+    client.post("/_mock/clock/advance", json={"seconds": 2})
+    client.post("/_mock/qbo/poll", json={})
+    path = f"/_mock/qbo/companies/{company}/accounts/{account}/transactions"
+
+    def feed() -> list[tuple[Any, ...]]:
+        # Types and signs too: 10 stays an int, 1.0 a float, -0.0 negative.
+        return [
+            (t["id"], t["date"], t["description"], repr(t["amount"]), repr(t["balance"]), t["transactionType"])
+            for t in client.get(path).json()["transactions"]
+        ]
+
+    sent = [
+        (t["id"], t["date"], t["description"], repr(t["amount"]), repr(t.get("balance")), t.get("transactionType"))
+        for t in typed + precise
+    ]
+    assert feed() == sent
+    saved = client.get("/_mock/state").json()
+    assert client.put("/_mock/state", json=saved).status_code == 204
+    assert feed() == sent
+    assert world.push(company, connection, account, [txn("t4", "2026-03-17T14:00:00")]).status_code == 400

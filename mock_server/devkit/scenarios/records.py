@@ -39,6 +39,7 @@ from mock_server.core.model import (
     Txn,
 )
 from mock_server.core.rules import Violation, local_ticks, parse_local
+from mock_server.core.stored import Transactions
 from mock_server.core.tenant import (
     OTP_LIFETIME,
     QBO_INTEGRATION_ID,
@@ -264,7 +265,8 @@ class Importer:
             self.problem((*path, "linkedWith"), f"no credentials with username {account.linked_with} on this connection")
         for index, chunk in enumerate(item.get("feed", [])):
             chunk_path = (*path, "feed", index)
-            transactions = [self.txn(t, (*chunk_path, "transactions", i)) for i, t in enumerate(chunk["transactions"])]
+            records = [self.txn(t, (*chunk_path, "transactions", i)) for i, t in enumerate(chunk["transactions"])]
+            transactions = Transactions.of_records(records)
             account.feed.append(FeedChunk(self.instant(chunk["polledAt"]), transactions))
             account.feed_size += len(transactions)
         if account.last_polled_at is None and "lastPolledAt" not in item and account.feed:
@@ -321,7 +323,9 @@ class Importer:
             requested=requested,
             due=self.instant(item["due"]) if "due" in item else requested + self.push_delay,
             timeout_minutes=item.get("timeoutInMinutes"),
-            transactions=[self.txn(t, (*path, "transactions", i)) for i, t in enumerate(item.get("transactions", []))],
+            transactions=Transactions.of_records(
+                [self.txn(t, (*path, "transactions", i)) for i, t in enumerate(item.get("transactions", []))]
+            ),
             status=status,
             completed=self.maybe_instant(item.get("completed")),
             error_message=item.get("errorMessage"),

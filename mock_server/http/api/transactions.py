@@ -33,7 +33,7 @@ async def create(request: Request) -> Response:
     if timeout is not None and timeout < 0:
         raise BadRequest("Query parameter 'timeoutInMinutes' cannot be negative.")
     if batch is not None:
-        operation = write_records(s.tenant, *_path(request), batch, timeout, s.now)
+        operation = write_records(s.tenant, *_path(request), batch, data, timeout, s.now)
         if operation is not None:
             return Response(echo(operation, data), media_type="application/json")
         body = orjson.loads(data)  # not sure it is valid: the precise path judges it
