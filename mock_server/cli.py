@@ -148,7 +148,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mock_server.devkit.scenarios.text import ScenarioError
+    from mock_server.devkit.scenarios.problems import ScenarioError
     from mock_server.http.app import create_app
     from mock_server.logs import logging_config
 

@@ -16,7 +16,6 @@ from mock_server import ui
 from mock_server.core.errors import ApiError
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
-from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
 from mock_server.http.draining import DrainBody
 from mock_server.http.list_memory import ListMemory
@@ -65,12 +64,16 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     """A new emulator with its own store and clocks; nothing is shared between two apps."""
     settings = settings or Settings()
     store = Store(settings)
-    # Compile every request validator now, so the first request pays nothing and a broken
-    # document fails at start rather than mid-test.
+    # Both documents are read now, so a broken one fails at start rather than mid-test; each
+    # operation's validator is compiled by the first request that needs it (a millisecond or two).
     public_schemas()
     control_schemas()
-    # Scenario files fail here, with file and line, rather than at the first request.
-    load_fixtures(store, settings.fixtures)
+    if settings.fixtures:
+        # Scenario files fail here, with file and line, rather than at the first request. The
+        # scenario kit (YAML, the scenario schema) loads only when there are files to read.
+        from mock_server.devkit.fixtures import load_fixtures
+
+        load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
     webhooks = WebhookHub(store, settings)
     limits = Limits(settings)

@@ -22,13 +22,12 @@ import orjson
 import yaml
 
 from contracts import document
+from mock_server.devkit.scenarios.problems import PathKey, Problem, ScenarioError
 from mock_server.http.limits import MAX_JSON_DEPTH
 
 SCHEMA_NAME = "scenario.schema.json"
 #: Schema problems reported at most per document; the rest are counted.
 MAX_PROBLEMS = 20
-
-PathKey = tuple[str | int, ...]
 
 _LoaderBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DumperBase: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -42,50 +41,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario, and where."""
-
-    path: PathKey
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    @property
-    def where(self) -> str:
-        return dotted(self.path)
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be loaded; ``problems`` says every place, ``str()`` says it for people."""
-
-    def __init__(self, source: str, problems: Sequence[Problem], more: int = 0) -> None:
-        self.source = source
-        self.problems = list(problems)
-        self.more = more
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        lines = [f"{self.source}:{_position(p)} {p.where + ': ' if p.path else ''}{p.message}" for p in self.problems]
-        if self.more:
-            lines.append(f"{self.source}: ... and {self.more} more problem(s)")
-        return "\n".join(lines)
-
-
-def _position(problem: Problem) -> str:
-    if problem.line is None:
-        return ""
-    return f"{problem.line}:{problem.column}:" if problem.column is not None else f"{problem.line}:"
-
-
-def dotted(path: PathKey) -> str:
-    """``("companies", 0, "name")`` -> ``companies[0].name``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 @dataclass
