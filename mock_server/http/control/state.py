@@ -30,11 +30,12 @@ def wants_yaml(accept: str) -> bool:
 
 async def get_state(request: Request) -> Response:
     from mock_server.devkit.scenarios.export import export_tenant
-    from mock_server.devkit.scenarios.text import to_yaml
 
     s = session(request)
     state = export_tenant(s.tenant)
     if wants_yaml(request.headers.get("accept", "")):
+        from mock_server.devkit.scenarios.text import to_yaml
+
         return Response(to_yaml(state), media_type="application/yaml")
     return json_response(state)
 
