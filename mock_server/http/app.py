@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mock_server import ui
@@ -50,6 +52,12 @@ def settle_every_tenant(store: Store, failing: dict[str, str]) -> None:
         else:
             if failing.pop(tenant.key, None) is not None:
                 _background.info("Background work for tenant %r runs again", tenant.key)
+
+
+async def _answer_error(request: Request, exc: Exception) -> Response:
+    # Starlette runs a plain function handler on a worker thread: the first error answer then
+    # imported anyio's thread machinery (30 ms), and every one paid a thread hop.
+    return error_response(request, exc)
 
 
 async def _tick(store: Store) -> None:
@@ -100,7 +108,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
             Middleware(DrainBody, limit=settings.max_body_bytes),
             Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks),
         ],
-        exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
+        exception_handlers={ApiError: _answer_error, HTTPException: _answer_error, Exception: _answer_error},
         lifespan=lifespan,
     )
     app.state.store = store
