@@ -232,17 +232,17 @@ def record_fields(schema_name: str, name: str = PUBLIC_DOCUMENT) -> frozenset[st
 
 
 def _properties(schemas: dict[str, Any], schema_name: str) -> frozenset[str]:
+    # A loop rather than a closure that calls itself: that closure is a reference cycle, which
+    # kept the whole parsed document alive until the next full collection.
     found: set[str] = set()
-
-    def walk(node: dict[str, Any]) -> None:
+    pending: list[dict[str, Any]] = [schemas[schema_name]]
+    while pending:
+        node = pending.pop()
         ref = node.get("$ref")
         if isinstance(ref, str):
-            walk(schemas[ref.rsplit("/", 1)[-1]])
+            pending.append(schemas[ref.rsplit("/", 1)[-1]])
         found.update(node.get("properties", {}))
-        for part in node.get("allOf", ()):
-            walk(part)
-
-    walk(schemas[schema_name])
+        pending.extend(node.get("allOf", ()))
     return frozenset(found)
 
 
