@@ -7,19 +7,13 @@ document says.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT
 from mock_server.core.errors import BadRequest
 from mock_server.http.schemas import RequestSchemas, control_schemas, load, public_schemas
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _operations_with_a_body(name: str) -> set[str]:
@@ -71,19 +65,3 @@ def test_a_body_that_refers_to_a_missing_component_fails_when_the_document_is_re
 
     with pytest.raises(KeyError, match="CompanyRequestBody"):
         RequestSchemas(spec)
-
-
-def test_an_idle_emulator_loads_neither_a_yaml_parser_nor_a_json_schema_validator(tmp_path: Path) -> None:
-    # A fresh interpreter: what building the app imports, once a first start has kept the parsed
-    # documents. The scenario kit loads only with fixtures; the validators with the first request.
-    script = (
-        "import sys\n"
-        "from mock_server.http.app import create_app\n"
-        "create_app()\n"
-        "print(sorted(m for m in ('yaml', 'jsonschema_rs', 'mock_server.devkit.scenarios.text') if m in sys.modules))\n"
-    )
-    env = {**os.environ, "BANKFEEDS_MOCK_CACHE_DIR": str(tmp_path)}
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, check=True) for _ in range(2)]
-
-    assert runs[0].stdout.strip() == "['yaml']"  # the first start parses the YAML
-    assert runs[1].stdout.strip() == "[]"
