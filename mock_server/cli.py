@@ -148,7 +148,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mock_server.devkit.scenarios.text import ScenarioError
+    from mock_server.devkit.scenarios.problems import ScenarioError
     from mock_server.http.app import create_app
     from mock_server.logs import logging_config
 
@@ -226,7 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
         "polling simulated on a virtual clock.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = commands.add_parser("serve", help="start the emulator", description="Start the emulator (Starlette on uvicorn).")
+    run = commands.add_parser(
+        "serve",
+        help="start the emulator",
+        description="Start the emulator (Starlette on uvicorn).",
+        epilog="Each OpenAPI document's parse is kept as JSON, named by the hash of its text, in "
+        "BANKFEEDS_MOCK_CACHE_DIR (default $XDG_CACHE_HOME/bankfeeds-mock or ~/.cache/bankfeeds-mock), "
+        "so later starts skip parsing YAML; set it empty to parse every time.",
+    )
     add_server_options(run)
     run.add_argument("--log-level", default=_env("log_level", "info"), choices=["critical", "error", "warning", "info", "debug"], help="server log level (default info)")
     run.add_argument("--log-format", default=_env("log_format", "text"), choices=["text", "json"], help="one line per request as text, or as one JSON object per line (default text; env BANKFEEDS_MOCK_LOG_FORMAT)")

@@ -46,10 +46,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from itertools import islice
-from typing import Protocol, TypeGuard
-
-import jsonschema_rs
+from typing import Any, Protocol, TypeGuard
 
 __all__ = [
     "HISTORY_DAYS",
@@ -630,25 +629,30 @@ def _dated_rules(
 # ever answers "valid" for a batch the full walk below would accept (its date syntax is a subset
 # of parse_local's, every other test is the same rule); anything else takes the full walk, which
 # names each violation. A 1000-item batch costs about half the walk.
-_CLEARLY_VALID = jsonschema_rs.Draft202012Validator(
-    {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "date", "description", "amount"],
-            "properties": {
-                "id": {"type": "string", "minLength": 1},
-                "date": {
-                    "type": "string",
-                    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?$",
-                },
-                "description": {"type": "string", "minLength": 1},
-                "amount": {"type": "number"},
-                "transactionType": {"enum": [*sorted(TRANSACTION_TYPES), None]},
+_CLEARLY_VALID_ITEMS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "date", "description", "amount"],
+        "properties": {
+            "id": {"type": "string", "minLength": 1},
+            "date": {
+                "type": "string",
+                "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?$",
             },
+            "description": {"type": "string", "minLength": 1},
+            "amount": {"type": "number"},
+            "transactionType": {"enum": [*sorted(TRANSACTION_TYPES), None]},
         },
-    }
-)
+    },
+}
+
+
+@cache
+def _clearly_valid_items() -> Any:
+    import jsonschema_rs  # compiled with the first batch of dicts, not by an emulator that has none
+
+    return jsonschema_rs.Draft202012Validator(_CLEARLY_VALID_ITEMS)
 
 
 def _clearly_valid(
@@ -662,7 +666,7 @@ def _clearly_valid(
         return False
     if not isinstance(transactions, list) or not 1 <= len(transactions) <= MAX_BATCH:
         return False
-    if not _CLEARLY_VALID.is_valid(transactions):
+    if not _clearly_valid_items().is_valid(transactions):
         return False
     try:
         moments = [_fromisoformat(item["date"]) for item in transactions]

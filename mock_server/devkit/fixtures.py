@@ -11,7 +11,8 @@ from pathlib import Path
 
 from mock_server.core.store import Store
 from mock_server.devkit.scenarios.load import import_into, scenario_key
-from mock_server.devkit.scenarios.text import ScenarioError, files, read
+from mock_server.devkit.scenarios.problems import ScenarioError
+from mock_server.devkit.scenarios.text import files, read
 
 
 def load_fixtures(store: Store, paths: Sequence[str | Path]) -> list[tuple[Path, str]]:

@@ -10,13 +10,14 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mock_server import ui
 from mock_server.core.errors import ApiError
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
-from mock_server.devkit.fixtures import load_fixtures
 from mock_server.http import api, control
 from mock_server.http.draining import DrainBody
 from mock_server.http.list_memory import ListMemory
@@ -53,6 +54,12 @@ def settle_every_tenant(store: Store, failing: dict[str, str]) -> None:
                 _background.info("Background work for tenant %r runs again", tenant.key)
 
 
+async def _answer_error(request: Request, exc: Exception) -> Response:
+    # Starlette runs a plain function handler on a worker thread: the first error answer then
+    # imported anyio's thread machinery (30 ms), and every one paid a thread hop.
+    return error_response(request, exc)
+
+
 async def _tick(store: Store) -> None:
     """Runs polls and push completions that fall due while nobody calls (real-time clocks)."""
     failing: dict[str, str] = {}
@@ -65,12 +72,16 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
     """A new emulator with its own store and clocks; nothing is shared between two apps."""
     settings = settings or Settings()
     store = Store(settings)
-    # Compile every request validator now, so the first request pays nothing and a broken
-    # document fails at start rather than mid-test.
+    # Both documents are read now, so a broken one fails at start rather than mid-test; each
+    # operation's validator is compiled by the first request that needs it (a millisecond or two).
     public_schemas()
     control_schemas()
-    # Scenario files fail here, with file and line, rather than at the first request.
-    load_fixtures(store, settings.fixtures)
+    if settings.fixtures:
+        # Scenario files fail here, with file and line, rather than at the first request. The
+        # scenario kit (YAML, the scenario schema) loads only when there are files to read.
+        from mock_server.devkit.fixtures import load_fixtures
+
+        load_fixtures(store, settings.fixtures)
     devkit = DevKit(settings)
     webhooks = WebhookHub(store, settings)
     limits = Limits(settings)
@@ -97,7 +108,7 @@ def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute
             Middleware(DrainBody, limit=settings.max_body_bytes),
             Middleware(RequestMiddleware, store=store, devkit=devkit, limits=limits, routes=routes, webhooks=webhooks),
         ],
-        exception_handlers={ApiError: error_response, HTTPException: error_response, Exception: error_response},
+        exception_handlers={ApiError: _answer_error, HTTPException: _answer_error, Exception: _answer_error},
         lifespan=lifespan,
     )
     app.state.store = store

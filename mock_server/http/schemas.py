@@ -1,8 +1,11 @@
 """Request shapes, checked against our OpenAPI document: the one place shapes are written down.
 
-The document is read and every request-body and query-parameter schema compiled once, when the app
-is built; checking a request is then a call into a compiled validator (jsonschema-rs), cheap enough
-for every request.
+The document is read when the app is built: a document that does not parse, or whose request
+bodies refer to a component it lacks, fails at start. Each operation's request-body and
+query-parameter schemas are compiled (jsonschema-rs) the first time a request needs them, in a
+millisecond or two, and kept: an idle emulator holds neither the compiled validators nor the
+library. ``tests/http/test_schemas.py`` compiles every one of them, so a schema jsonschema-rs
+refuses fails the suite rather than a request.
 """
 
 from __future__ import annotations
@@ -14,12 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import jsonschema_rs
-import yaml
-
 from contracts import CONTROL_DOCUMENT, PUBLIC_DOCUMENT, document
 from mock_server.core.errors import BadRequest
 from mock_server.core.rules import Violation
+from mock_server.http.documents import parsed
 
 _METHODS = ("get", "put", "post", "delete", "patch")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
@@ -29,12 +30,17 @@ _FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)
 
 @dataclass(frozen=True)
 class _QueryParameter:
-    """One documented query parameter: how to read its text, and the compiled check of the value."""
+    """One documented query parameter: how to read its text, and the check of the value (compiled on first use)."""
 
     name: str
     kind: str  # the schema's type: "integer", "number", "boolean" or "string"
     required: bool
-    validator: Any
+    #: What the value must satisfy, as JSON text: its schema and the bounds its format implies.
+    parts: str
+
+    @property
+    def validator(self) -> Any:
+        return _parameter_validator(self.parts)
 
     def violation(self, raw: str) -> str | None:
         """What is wrong with this value, or None."""
@@ -57,11 +63,8 @@ class _QueryParameter:
 
 
 def load(name: str = PUBLIC_DOCUMENT) -> dict[str, Any]:
-    """The document, parsed afresh (not kept: what the app needs of it is kept compiled)."""
-    # libyaml's loader reads our documents ten times faster than the pure-Python one: start-up time.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loaded: dict[str, Any] = yaml.load(document(name).read_text(encoding="utf-8"), Loader=loader)
-    return loaded
+    """The document, parsed afresh (not kept: the app keeps only what it checks requests with)."""
+    return parsed(name)
 
 
 @cache
@@ -70,7 +73,7 @@ def document_text(name: str = PUBLIC_DOCUMENT) -> str:
 
 
 class RequestSchemas:
-    """Compiled request-body validators of one document, by operationId."""
+    """The request-body and query-parameter checks of one document, by operationId."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         components = spec.get("components", {})
@@ -86,13 +89,14 @@ class RequestSchemas:
                 schema = content.get("application/json", {}).get("schema")
                 if schema:
                     bodies[operation["operationId"]] = schema
-        # One compilation for the whole document: the bodies' $refs resolve against the same root
-        # and share the compiled components (a validator per operation, each with its own copy of
-        # the components, took twice the memory). Only the components a body reaches are compiled:
-        # the responses' schemas, three quarters of the document, cost half the process's memory.
-        reached = _reachable(components, bodies)
-        compiled = jsonschema_rs.validator_map_for({"components": reached, "$defs": bodies})
-        self._validators: dict[str, Any] = {name: compiled.get(f"#/$defs/{name}") for name in bodies}
+        # Each body with only the components it reaches, directly or through one another (the
+        # responses' schemas, three quarters of the document, are never compiled), ready to compile
+        # on first use. Found now, so a $ref to a missing component fails at start.
+        self._roots: dict[str, dict[str, Any]] = {
+            name: {"components": _reachable(components, {name: body}), "$defs": {name: body}}
+            for name, body in bodies.items()
+        }
+        self._validators: dict[str, Any] = {}
         schemas = components.get("schemas", {})
         self._fields = {name: _properties(schemas, name) for name in schemas}
 
@@ -100,9 +104,28 @@ class RequestSchemas:
         """Top-level property names of a documented record (through ``allOf`` and ``$ref``)."""
         return self._fields[schema_name]
 
+    def operations(self) -> frozenset[str]:
+        """The operationIds with a request body or query parameters to check."""
+        return frozenset(self._roots) | {name for name, parameters in self._query.items() if parameters}
+
+    def compile(self, operation_id: str) -> None:
+        """Compile the operation's checks now rather than on the first request that needs them."""
+        self._validator(operation_id)
+        for parameter in self._query.get(operation_id, ()):
+            _parameter_validator(parameter.parts)
+
+    def _validator(self, operation_id: str) -> Any:
+        validator = self._validators.get(operation_id)
+        if validator is None and operation_id in self._roots:
+            import jsonschema_rs  # a library of 15 MB, loaded with the first body there is to check
+
+            compiled = jsonschema_rs.validator_map_for(self._roots[operation_id])
+            validator = self._validators[operation_id] = compiled.get(f"#/$defs/{operation_id}")
+        return validator
+
     def problems(self, operation_id: str, body: Any) -> list[Violation]:
         """Every place the body departs from the documented shape, as ``Schema`` violations."""
-        validator = self._validators.get(operation_id)
+        validator = self._validator(operation_id)
         if validator is None or validator.is_valid(body):
             return []
         return [
@@ -142,7 +165,7 @@ class RequestSchemas:
 def _query_parameters(
     components: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
 ) -> tuple[_QueryParameter, ...]:
-    """The operation's query parameters (its own over its path's), each with a compiled validator."""
+    """The operation's query parameters (its own over its path's), each with its resolved schema."""
     found: dict[str, dict[str, Any]] = {}
     for raw in (*item.get("parameters", ()), *operation.get("parameters", ())):
         parameter = _resolve(components, raw)
@@ -157,8 +180,7 @@ def _query_parameters(
         if schema.get("format") in _FORMAT_BOUNDS:
             low, high = _FORMAT_BOUNDS[schema["format"]]
             parts.append({"minimum": low, "maximum": high})
-        validator = _parameter_validator(json.dumps(parts, sort_keys=True))
-        compiled.append(_QueryParameter(name, kind, bool(parameter.get("required")), validator))
+        compiled.append(_QueryParameter(name, kind, bool(parameter.get("required")), json.dumps(parts, sort_keys=True)))
     return tuple(compiled)
 
 
@@ -166,6 +188,8 @@ def _query_parameters(
 def _parameter_validator(parts: str) -> Any:
     # Parameter schemas are plain once resolved: no components to carry, and the same page,
     # pageSize or query schema on forty operations compiles once.
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator({"allOf": json.loads(parts)})
 
 
@@ -208,17 +232,17 @@ def record_fields(schema_name: str, name: str = PUBLIC_DOCUMENT) -> frozenset[st
 
 
 def _properties(schemas: dict[str, Any], schema_name: str) -> frozenset[str]:
+    # A loop rather than a closure that calls itself: that closure is a reference cycle, which
+    # kept the whole parsed document alive until the next full collection.
     found: set[str] = set()
-
-    def walk(node: dict[str, Any]) -> None:
+    pending: list[dict[str, Any]] = [schemas[schema_name]]
+    while pending:
+        node = pending.pop()
         ref = node.get("$ref")
         if isinstance(ref, str):
-            walk(schemas[ref.rsplit("/", 1)[-1]])
+            pending.append(schemas[ref.rsplit("/", 1)[-1]])
         found.update(node.get("properties", {}))
-        for part in node.get("allOf", ()):
-            walk(part)
-
-    walk(schemas[schema_name])
+        pending.extend(node.get("allOf", ()))
     return frozenset(found)
 
 

@@ -7,7 +7,6 @@ import math
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from mock_server.core.pushes import waiting_count
 from mock_server.core.qbo import settle
@@ -135,15 +134,3 @@ async def new_link(request: Request, v: Visit, form: FormData) -> Response:
     """Same as generate-otp: a new one-time password, so the old linkUrl stops working."""
     v.tenant.generate_otp(text(form, "company"), text(form, "connection"), v.now)
     return redirect("/ui")
-
-
-
-routes = [
-    Route("/", home, methods=["GET"], name="ui-home"),
-    Route("/ui", dashboard, methods=["GET"], name="ui-dashboard"),
-    Route("/ui/login", login_form, methods=["GET"], name="ui-login"),
-    Route("/ui/login", login, methods=["POST"], name="ui-login-post"),
-    Route("/ui/logout", logout, methods=["POST"], name="ui-logout"),
-    Route("/ui/clock/advance", advance_clock, methods=["POST"], name="ui-clock-advance"),
-    Route("/ui/connections/otp", new_link, methods=["POST"], name="ui-new-link"),
-]

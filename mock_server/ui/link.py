@@ -14,7 +14,6 @@ from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from mock_server.core.model import Company, Connection, CredentialSet
 from mock_server.core.qbo import settle
@@ -117,14 +116,3 @@ async def revoke_credentials(request: Request) -> Response:
 async def company_redirect(request: Request) -> Response:
     """A company's ``redirect``: linking starts from a connection's linkUrl, which carries the OTP."""
     return render(request, "link_start.html")
-
-
-LINK = "/link/{companyId}/{connectionId}"
-
-routes = [
-    Route("/link/{companyId}", company_redirect, methods=["GET"], name="ui-link-company"),
-    Route(LINK, review, methods=["GET"], name="ui-link-review"),
-    Route(LINK + "/setup", setup, methods=["GET"], name="ui-link-setup"),
-    Route(LINK + "/credentials", get_credentials, methods=["POST"], name="ui-link-get-credentials"),
-    Route(LINK + "/revoke", revoke_credentials, methods=["POST"], name="ui-link-revoke"),
-]

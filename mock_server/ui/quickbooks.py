@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from mock_server.core.errors import ApiError, BadRequest, Unauthorized
 from mock_server.core.model import PENDING, Connection, SourceAccount
@@ -161,13 +160,3 @@ async def disconnect_feed(request: Request, v: Visit, form: FormData) -> Respons
     company_id = request.path_params["companyId"]
     account = disconnect(v.tenant, company_id, text(form, "connection"), text(form, "account"), v.now)
     return redirect(f"/ui/qbo/companies/{company_id}", disconnected=account.id)
-
-
-routes = [
-    Route("/ui/qbo", index, methods=["GET"], name="ui-qbo"),
-    Route("/ui/qbo/link", link_form, methods=["GET"], name="ui-qbo-link"),
-    Route("/ui/qbo/link", link_post, methods=["POST"], name="ui-qbo-link-post"),
-    Route("/ui/qbo/companies/{companyId}", bank_transactions, methods=["GET"], name="ui-qbo-feed"),
-    Route("/ui/qbo/companies/{companyId}/update", update, methods=["POST"], name="ui-qbo-update"),
-    Route("/ui/qbo/companies/{companyId}/disconnect", disconnect_feed, methods=["POST"], name="ui-qbo-disconnect"),
-]

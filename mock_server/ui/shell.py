@@ -14,7 +14,6 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -27,15 +26,13 @@ from mock_server.core.errors import ApiError
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
+from mock_server.ui import HERE, Handler
 from mock_server.ui.memory import TenantMemory, UiMemory
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
-HERE = Path(__file__).parent
 COOKIE = "bankfeeds_mock_tenant"
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _money(value: float | None) -> str:

@@ -15,7 +15,8 @@ from mock_server import Settings
 from mock_server.cli import build_parser, main, settings_from
 from mock_server.devkit.scenarios.fields import HANDLED_FIELDS, model_fields
 from mock_server.devkit.scenarios.load import DEFAULT_API_KEY
-from mock_server.devkit.scenarios.text import ScenarioError, check, parse, read
+from mock_server.devkit.scenarios.problems import ScenarioError
+from mock_server.devkit.scenarios.text import check, parse, read
 from tests.support import NOW, World, make_client, txn
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

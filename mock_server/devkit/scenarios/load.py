@@ -1,7 +1,7 @@
 """A scenario document into a tenant: its records, its clock, and the state derived from them.
 
 :func:`import_into` adds the companies that :class:`.records.Importer` built (or nothing, with a
-:class:`.text.ScenarioError` listing every problem) and takes the document's clock; it then rebuilds
+:class:`.problems.ScenarioError` listing every problem) and takes the document's clock; it then rebuilds
 what the format leaves out because it follows from the facts: the queue of pushes still pending,
 the accounts whose disconnection has not shown yet, the syncs still running, and an id stream that
 does not repeat the loaded ids. Export, import and export again gives the same document.
@@ -23,8 +23,9 @@ from mock_server.core.ids import IdFactory
 from mock_server.core.model import ACCOUNT_CONNECTED, PENDING, SYNC_STARTED, Company
 from mock_server.core.tenant import Tenant
 from mock_server.core.webhooks import Outbox
+from mock_server.devkit.scenarios.problems import ScenarioError
 from mock_server.devkit.scenarios.records import Importer
-from mock_server.devkit.scenarios.text import Document, ScenarioError
+from mock_server.devkit.scenarios.text import Document
 
 #: The tenant a scenario file loads into when it names no ``apiKey``.
 DEFAULT_API_KEY = "bankfeeds-mock"

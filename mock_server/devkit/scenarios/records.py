@@ -49,7 +49,8 @@ from mock_server.core.tenant import (
     Tenant,
     source_account_version,
 )
-from mock_server.devkit.scenarios.text import Document, PathKey, Problem, ScenarioError
+from mock_server.devkit.scenarios.problems import PathKey, Problem, ScenarioError
+from mock_server.devkit.scenarios.text import Document
 
 
 class _Unset:

@@ -6,6 +6,9 @@ A :class:`Document` is the parsed data plus where each value sits in the text, s
 
 Dates stay strings: YAML's own timestamps are switched off, so ``date: 2026-03-12`` reads exactly
 as written and means what it means in the public API (a local date).
+
+PyYAML (an import of about 17 ms) is imported by the functions that read or write YAML, when first
+called: a JSON scenario that loads without a problem never needs it.
 """
 
 from __future__ import annotations
@@ -15,77 +18,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import orjson
-import yaml
 
 from contracts import document
+from mock_server.devkit.scenarios.problems import PathKey, Problem, ScenarioError
 from mock_server.http.limits import MAX_JSON_DEPTH
 
 SCHEMA_NAME = "scenario.schema.json"
 #: Schema problems reported at most per document; the rest are counted.
 MAX_PROBLEMS = 20
 
-PathKey = tuple[str | int, ...]
-
-_LoaderBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_DumperBase: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+if TYPE_CHECKING:
+    import yaml
 
 
-class _Loader(_LoaderBase):  # type: ignore[misc, valid-type]
-    """Safe YAML without implicit timestamps: dates and instants stay the strings written."""
+@cache
+def _loader() -> type[yaml.SafeLoader]:
+    import yaml
 
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    class Loader(base):  # type: ignore[misc, valid-type]
+        """Safe YAML without implicit timestamps: dates and instants stay the strings written."""
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario, and where."""
-
-    path: PathKey
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    @property
-    def where(self) -> str:
-        return dotted(self.path)
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be loaded; ``problems`` says every place, ``str()`` says it for people."""
-
-    def __init__(self, source: str, problems: Sequence[Problem], more: int = 0) -> None:
-        self.source = source
-        self.problems = list(problems)
-        self.more = more
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        lines = [f"{self.source}:{_position(p)} {p.where + ': ' if p.path else ''}{p.message}" for p in self.problems]
-        if self.more:
-            lines.append(f"{self.source}: ... and {self.more} more problem(s)")
-        return "\n".join(lines)
-
-
-def _position(problem: Problem) -> str:
-    if problem.line is None:
-        return ""
-    return f"{problem.line}:{problem.column}:" if problem.column is not None else f"{problem.line}:"
-
-
-def dotted(path: PathKey) -> str:
-    """``("companies", 0, "name")`` -> ``companies[0].name``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 @dataclass
@@ -110,7 +73,9 @@ class Document:
 
 def parse(text: str | bytes, source: str = "<scenario>") -> Document:
     """Read YAML (JSON is YAML too) keeping each value's position; ScenarioError when it does not parse."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         problem = _too_big(node, len(text)) if node is not None else None
@@ -139,6 +104,8 @@ def _too_big(root: yaml.Node, size: int) -> str | None:
     """Why the composed document cannot be read on, or None: nesting past the limit (the
     constructor and _walk recurse once per level), or aliases that expand it far past its own
     size (every node costs a byte of text unless an alias repeats it)."""
+    import yaml
+
     visits = 0
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     while stack:
@@ -181,6 +148,8 @@ class _LazyMarks(dict[PathKey, tuple[int, int]]):
 
 
 def _walk(node: yaml.Node, path: PathKey, marks: dict[PathKey, tuple[int, int]], problems: list[Problem]) -> None:
+    import yaml
+
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -245,5 +214,8 @@ def files(paths: Sequence[str | Path]) -> list[Path]:
 
 def to_yaml(data: Any) -> str:
     """YAML in the order the exporter wrote the keys; strings that look like dates stay quoted."""
-    text: str = yaml.dump(data, Dumper=_DumperBase, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
+    import yaml
+
+    dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120)
     return text

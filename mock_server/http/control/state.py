@@ -4,6 +4,9 @@ The format is ``contracts/scenario.schema.json``, the same as ``--fixtures`` fil
 reaches can be saved (``GET``, as JSON, or as YAML with ``Accept: application/yaml``) and replayed
 (``PUT``, JSON or YAML by Content-Type). A body that cannot be loaded answers 400 naming each
 problem with its line, and leaves the tenant as it was.
+
+The scenario kit (a YAML reader and writer, the scenario schema) loads with the first call here:
+an emulator nobody saves or loads a state on never imports it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,7 @@ from starlette.routing import Route
 
 from mock_server.core.errors import BadRequest
 from mock_server.core.rules import Violation
-from mock_server.devkit.scenarios.export import export_tenant
-from mock_server.devkit.scenarios.load import import_tenant
-from mock_server.devkit.scenarios.text import ScenarioError, check, parse, parse_json, to_yaml
+from mock_server.devkit.scenarios.problems import ScenarioError
 from mock_server.http.limits import MAX_JSON_DEPTH, too_deep, value_depth
 from mock_server.http.web import empty_response, json_response, raw_body, session, store_of
 
@@ -28,14 +29,21 @@ def wants_yaml(accept: str) -> bool:
 
 
 async def get_state(request: Request) -> Response:
+    from mock_server.devkit.scenarios.export import export_tenant
+
     s = session(request)
     state = export_tenant(s.tenant)
     if wants_yaml(request.headers.get("accept", "")):
+        from mock_server.devkit.scenarios.text import to_yaml
+
         return Response(to_yaml(state), media_type="application/yaml")
     return json_response(state)
 
 
 async def put_state(request: Request) -> Response:
+    from mock_server.devkit.scenarios.load import import_tenant
+    from mock_server.devkit.scenarios.text import check, parse, parse_json
+
     s = session(request)
     body = await raw_body(request)
     if not body.strip():
