@@ -17,6 +17,7 @@ import random
 import re
 import time
 from collections.abc import Sequence
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, Route
@@ -24,10 +25,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.errors import ApiError
 from mock_server.core.ids import IdFactory
+from mock_server.core.quotas import Admission, Quota
 from mock_server.core.store import Store
+from mock_server.core.tenant import Tenant
 from mock_server.devkit.faults import FaultPlan, FaultRule
-from mock_server.devkit.journal import BodyTap, Entry, Journal
-from mock_server.http.fast import FastRoutes
+from mock_server.devkit.journal import Body, BodyTap, Entry, Journal
+from mock_server.http.draining import may_have_body
+from mock_server.http.fast import FastRoutes, json_headers
 from mock_server.http.limits import refusal
 from mock_server.http.rate_limits import (
     Limits,
@@ -149,49 +153,37 @@ class RequestMiddleware:
         method: str = scope["method"]
         # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
         refused = refusal(scope)
-        if not self._reached and refused is None:
-            # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
-            self.webhooks.reached_at(scope_base_url(scope))
-            self._reached = True
-        if "//" in scope["path"] and refused is None:
-            # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
-            scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
+        if refused is None:
+            if not self._reached:
+                # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
+                self.webhooks.reached_at(scope_base_url(scope))
+                self._reached = True
+            if "//" in scope["path"]:
+                # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
+                scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
         path: str = scope["path"]
         key = _tenant_key(scope, self.store.settings)
         correlation_id = self.devkit.correlation_id(key)
         # web.correlation_id(request) reads it from here: the error body and our line agree.
         scope.setdefault("state", {})["correlation_id"] = correlation_id
-        journal = self.devkit.journal(key) if key is not None and not path.startswith(CONTROL_PREFIX) else None
 
-        status = 500  # what the client gets if the app raises: ServerErrorMiddleware answers it
-        response_headers: Sequence[tuple[bytes, bytes]] = ()
-        request_tap = BodyTap(journal.body_limit) if journal is not None else None
-        response_tap = BodyTap(journal.body_limit) if journal is not None else None
-
-        async def tapped_receive() -> Message:
-            message = await receive()
-            if request_tap is not None and message["type"] == "http.request":
-                request_tap.feed(message.get("body", b""))
-            return message
-
-        # A call the input bounds refused (400 before anything read it) counts nothing.
-        public = key is not None and refused is None and is_public(path)
-        tenant = self.store.tenant(key) if key is not None and (journal is not None or public) else None
-        quota, admission = (
-            self.limits.admit(tenant, path) if public and tenant and self.limits.enabled else (None, None)
-        )
-        limit_headers = rate_limit_headers(admission.allowance) if admission is not None else None
-
-        async def tapped_send(message: Message) -> None:
-            nonlocal status, response_headers
-            if message["type"] == "http.response.start":
-                if limit_headers is not None:
-                    message = {**message, "headers": [*message.get("headers", ()), *limit_headers]}
-                status = message["status"]
-                response_headers = message.get("headers", ())
-            elif response_tap is not None and message["type"] == "http.response.body":
-                response_tap.feed(message.get("body", b""))
-            await send(message)
+        # A call with a key outside the control API has a journal entry, and its tenant (made on
+        # first use); a call the input bounds refused (400 before anything read it) counts nothing.
+        journal: Journal | None = None
+        tenant: Tenant | None = None
+        at: datetime | None = None
+        public = False
+        if key is not None and not path.startswith(CONTROL_PREFIX):
+            journal = self.devkit.journal(key)
+            tenant = self.store.tenant(key)
+            at = tenant.clock.now()
+            public = refused is None and is_public(path)
+        quota: Quota | None = None
+        admission: Admission | None = None
+        limit_headers: list[tuple[bytes, bytes]] | None = None
+        if public and tenant is not None and at is not None and self.limits.enabled:
+            quota, admission = self.limits.admit(tenant, path, at)
+            limit_headers = rate_limit_headers(admission.allowance)
 
         rule: FaultRule | None = None
         error: ApiError | None = refused
@@ -203,39 +195,54 @@ class RequestMiddleware:
             plan = self.devkit.live_faults(key)
             if plan is not None:
                 route = self._route(scope)
-                rule = plan.pick(route.name if route else None, method, path)
-        at = tenant.clock.now() if journal is not None and tenant is not None else None
-        app_receive = tapped_receive if request_tap is not None else receive
+                rule = plan.pick(route.name if route is not None else None, method, path)
 
-        async def run(receive: Receive, send: Send) -> None:
-            # A fault's latency is time the request spends running: it holds its in-flight slot
-            # and its idempotency key meanwhile.
-            if rule is not None and rule.latency_ms:
-                await asyncio.sleep(rule.latency_ms / 1000)
-            await self.app(scope, receive, send)
-
+        status = 500  # what the client gets if the app raises: ServerErrorMiddleware answers it
+        response_headers: Sequence[tuple[bytes, bytes]] = ()
+        # The journal's bodies: known whole on the direct answer, else collected as they pass.
+        request_body: Body | None = None
+        response_body: Body | None = None
+        request_tap: BodyTap | None = None
+        response_tap: BodyTap | None = None
         try:
             if error is None and rule is not None:
                 error = rule.error()
                 if error is not None and rule.latency_ms:
                     await asyncio.sleep(rule.latency_ms / 1000)
-            if error is not None:
-                await error_response(Request(scope), error)(scope, app_receive, tapped_send)
-            elif public and key is not None and wants_idempotency(scope) and self._route(scope) is not None:
-                # Only an operation keeps answers: a path or method nobody serves answers 404/405.
-                await run_idempotent(
-                    scope,
-                    app_receive,
-                    tapped_send,
-                    keys=self.limits.keys(key),
-                    now=self.store.tenant(key).clock.now,
-                    max_body_bytes=self.store.settings.max_body_bytes,
-                    run=run,
-                )
-            elif public and rule is None and (fast := self.fast.pick(scope)) is not None:
-                await fast(scope, app_receive, tapped_send, self.app)
+            answer = (
+                self.fast.company_answer(scope, tenant, at)
+                if public and tenant is not None and at is not None and error is None and rule is None
+                and method == "GET" and not may_have_body(scope)
+                else None
+            )
+            if answer is not None:
+                # The commonest call, answered here: nothing reads its (empty) body, nothing wraps send.
+                headers = json_headers(answer)
+                if limit_headers is not None:
+                    headers += limit_headers
+                status, response_headers = 200, headers
+                if journal is not None:
+                    request_body = Body(b"", 0)
+                    response_body = Body(answer[: journal.body_limit], len(answer))
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": answer})
             else:
-                await run(app_receive, tapped_send)
+                if journal is not None:
+                    request_tap, response_tap = BodyTap(journal.body_limit), BodyTap(journal.body_limit)
+                app_receive = receive if request_tap is None else _tapped(receive, request_tap)
+
+                async def tapped_send(message: Message) -> None:
+                    nonlocal status, response_headers
+                    if message["type"] == "http.response.start":
+                        if limit_headers is not None:
+                            message = {**message, "headers": [*message.get("headers", ()), *limit_headers]}
+                        status = message["status"]
+                        response_headers = message.get("headers", ())
+                    elif response_tap is not None and message["type"] == "http.response.body":
+                        response_tap.feed(message.get("body", b""))
+                    await send(message)
+
+                await self._serve(scope, app_receive, tapped_send, key, public, error, rule)
         finally:
             if quota is not None and admission is not None and admission.admitted:
                 quota.release(admission.pool)
@@ -247,7 +254,11 @@ class RequestMiddleware:
             operation_id = route.name if route is not None else None
             query = scope.get("query_string", b"").decode("latin-1")
             log_request(method, path, query, status, duration_ms, correlation_id, operation_id)
-            if journal is not None and at is not None and request_tap is not None and response_tap is not None:
+            if journal is not None and at is not None:
+                if request_tap is not None:
+                    request_body = request_tap.body()
+                if response_tap is not None:
+                    response_body = response_tap.body()
                 journal.append(
                     Entry(
                         id=journal.next_id(),
@@ -262,8 +273,58 @@ class RequestMiddleware:
                         correlation_id=correlation_id,
                         fault=rule.id if rule is not None else None,
                         request_headers=scope["headers"],
-                        request_body=request_tap.body(),
+                        request_body=request_body or Body(b"", 0),
                         response_headers=response_headers,
-                        response_body=response_tap.body(),
+                        response_body=response_body or Body(b"", 0),
                     )
                 )
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: str | None,
+        public: bool,
+        error: ApiError | None,
+        rule: FaultRule | None,
+    ) -> None:
+        """Everything but the direct GET: a refusal or a fault's error, an idempotent call, a push,
+        the router (after a fault's latency)."""
+
+        async def run(receive: Receive, send: Send) -> None:
+            # A fault's latency is time the request spends running: it holds its in-flight slot
+            # and its idempotency key meanwhile.
+            if rule is not None and rule.latency_ms:
+                await asyncio.sleep(rule.latency_ms / 1000)
+            await self.app(scope, receive, send)
+
+        if error is not None:
+            await error_response(Request(scope), error)(scope, receive, send)
+        elif public and key is not None and wants_idempotency(scope) and self._route(scope) is not None:
+            # Only an operation keeps answers: a path or method nobody serves answers 404/405.
+            await run_idempotent(
+                scope,
+                receive,
+                send,
+                keys=self.limits.keys(key),
+                now=self.store.tenant(key).clock.now,
+                max_body_bytes=self.store.settings.max_body_bytes,
+                run=run,
+            )
+        elif public and rule is None and (fast := self.fast.pick(scope)) is not None:
+            await fast(scope, receive, send, self.app)
+        else:
+            await run(receive, send)
+
+
+def _tapped(receive: Receive, tap: BodyTap) -> Receive:
+    """``receive``, feeding each request body chunk to ``tap`` on its way."""
+
+    async def tapped_receive() -> Message:
+        message = await receive()
+        if message["type"] == "http.request":
+            tap.feed(message.get("body", b""))
+        return message
+
+    return tapped_receive

@@ -99,9 +99,8 @@ class Limits:
         self._quotas.pop(key, None)
         self._keys.pop(key, None)
 
-    def admit(self, tenant: Tenant, path: str) -> tuple[Quota, Admission]:
-        """Count a public call of ``tenant`` about ``path``'s company, or refuse it."""
-        now = tenant.clock.now()
+    def admit(self, tenant: Tenant, path: str, now: datetime) -> tuple[Quota, Admission]:
+        """Count a public call of ``tenant`` about ``path``'s company at ``now`` (its clock's), or refuse it."""
         quota = self.quota(tenant.key, now)
         admission = quota.admit(now, tenant.active_connected_companies(), company_of(path))
         announce(tenant, admission.transitions)
