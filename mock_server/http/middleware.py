@@ -145,11 +145,15 @@ class RequestMiddleware:
                 return _served_by(route, scope["method"])
         return None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, *, outermost: bool = False) -> None:
+        """Serve one request; ``outermost`` when the app calls it directly for a request that
+        announces no body (nothing for :class:`~mock_server.http.draining.DrainBody` to do), rather
+        than from behind Starlette's ``ServerErrorMiddleware``: it then answers a bug's 500 itself,
+        once its line and journal entry are written, and raises on, as that middleware would."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        began = time.perf_counter()
         method: str = scope["method"]
         # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
         refused = refusal(scope)
@@ -198,6 +202,7 @@ class RequestMiddleware:
                 rule = plan.pick(route.name if route is not None else None, method, path)
 
         status = 500  # what the client gets if the app raises: ServerErrorMiddleware answers it
+        answered = False  # whether the answer's start went out
         response_headers: Sequence[tuple[bytes, bytes]] = ()
         # The journal's bodies: known whole on the direct answer, else collected as they pass.
         request_body: Body | None = None
@@ -205,79 +210,89 @@ class RequestMiddleware:
         request_tap: BodyTap | None = None
         response_tap: BodyTap | None = None
         try:
-            if error is None and rule is not None:
-                error = rule.error()
-                if error is not None and rule.latency_ms:
-                    await asyncio.sleep(rule.latency_ms / 1000)
-            answer = (
-                self.fast.company_answer(scope, tenant, at)
-                if public and tenant is not None and at is not None and error is None and rule is None
-                and method == "GET" and not may_have_body(scope)
-                else None
-            )
-            if answer is not None:
-                # The commonest call, answered here: nothing reads its (empty) body, nothing wraps send.
-                headers = json_headers(answer)
-                if limit_headers is not None:
-                    headers += limit_headers
-                status, response_headers = 200, headers
-                if journal is not None:
-                    request_body = Body(b"", 0)
-                    response_body = Body(answer[: journal.body_limit], len(answer))
-                await send({"type": "http.response.start", "status": 200, "headers": headers})
-                await send({"type": "http.response.body", "body": answer})
-            else:
-                if journal is not None:
-                    request_tap, response_tap = BodyTap(journal.body_limit), BodyTap(journal.body_limit)
-                app_receive = receive if request_tap is None else _tapped(receive, request_tap)
-
-                async def tapped_send(message: Message) -> None:
-                    nonlocal status, response_headers
-                    if message["type"] == "http.response.start":
-                        if limit_headers is not None:
-                            message = {**message, "headers": [*message.get("headers", ()), *limit_headers]}
-                        status = message["status"]
-                        response_headers = message.get("headers", ())
-                    elif response_tap is not None and message["type"] == "http.response.body":
-                        response_tap.feed(message.get("body", b""))
-                    await send(message)
-
-                await self._serve(scope, app_receive, tapped_send, key, public, error, rule)
-        finally:
-            if quota is not None and admission is not None and admission.admitted:
-                quota.release(admission.pool)
-            # Events the call raised go out from the sender's own tasks, never inside this call.
-            self.webhooks.wake(unless_idle=not path.startswith(CONTROL_PREFIX))
-            duration_ms = (time.perf_counter() - started) * 1000
-            if error is None:
-                route = _served_by(scope.get("route"), method)
-            operation_id = route.name if route is not None else None
-            query = scope.get("query_string", b"").decode("latin-1")
-            log_request(method, path, query, status, duration_ms, correlation_id, operation_id)
-            if journal is not None and at is not None:
-                if request_tap is not None:
-                    request_body = request_tap.body()
-                if response_tap is not None:
-                    response_body = response_tap.body()
-                journal.append(
-                    Entry(
-                        id=journal.next_id(),
-                        at=at,
-                        method=method,
-                        path=path,
-                        query=query,
-                        operation_id=operation_id,
-                        route=route.path if route is not None else None,
-                        status=status,
-                        duration_ms=duration_ms,
-                        correlation_id=correlation_id,
-                        fault=rule.id if rule is not None else None,
-                        request_headers=scope["headers"],
-                        request_body=request_body or Body(b"", 0),
-                        response_headers=response_headers,
-                        response_body=response_body or Body(b"", 0),
-                    )
+            try:
+                if error is None and rule is not None:
+                    error = rule.error()
+                    if error is not None and rule.latency_ms:
+                        await asyncio.sleep(rule.latency_ms / 1000)
+                answer = (
+                    self.fast.company_answer(scope, tenant, at)
+                    if public
+                    and tenant is not None
+                    and at is not None
+                    and error is None
+                    and rule is None
+                    and method == "GET"
+                    and (outermost or not may_have_body(scope))
+                    else None
                 )
+                if answer is not None:
+                    # The commonest call, answered here: nothing reads its (empty) body, nothing wraps send.
+                    headers = json_headers(answer)
+                    if limit_headers is not None:
+                        headers += limit_headers
+                    status, response_headers, answered = 200, headers, True
+                    if journal is not None:
+                        request_body = Body(b"", 0)
+                        response_body = Body(answer[: journal.body_limit], len(answer))
+                    await send({"type": "http.response.start", "status": 200, "headers": headers})
+                    await send({"type": "http.response.body", "body": answer})
+                else:
+                    if journal is not None:
+                        request_tap, response_tap = BodyTap(journal.body_limit), BodyTap(journal.body_limit)
+                    app_receive = receive if request_tap is None else _tapped(receive, request_tap)
+
+                    async def tapped_send(message: Message) -> None:
+                        nonlocal status, response_headers, answered
+                        if message["type"] == "http.response.start":
+                            if limit_headers is not None:
+                                message = {**message, "headers": [*message.get("headers", ()), *limit_headers]}
+                            status, answered = message["status"], True
+                            response_headers = message.get("headers", ())
+                        elif response_tap is not None and message["type"] == "http.response.body":
+                            response_tap.feed(message.get("body", b""))
+                        await send(message)
+
+                    await self._serve(scope, app_receive, tapped_send, key, public, error, rule)
+            finally:
+                if quota is not None and admission is not None and admission.admitted:
+                    quota.release(admission.pool)
+                # Events the call raised go out from the sender's own tasks, never inside this call.
+                self.webhooks.wake(unless_idle=not path.startswith(CONTROL_PREFIX))
+                duration_ms = (time.perf_counter() - began) * 1000
+                if error is None:
+                    route = _served_by(scope.get("route"), method)
+                operation_id = route.name if route is not None else None
+                query = scope.get("query_string", b"").decode("latin-1")
+                log_request(method, path, query, status, duration_ms, correlation_id, operation_id)
+                if journal is not None and at is not None:
+                    if request_tap is not None:
+                        request_body = request_tap.body()
+                    if response_tap is not None:
+                        response_body = response_tap.body()
+                    journal.append(
+                        Entry(
+                            id=journal.next_id(),
+                            at=at,
+                            method=method,
+                            path=path,
+                            query=query,
+                            operation_id=operation_id,
+                            route=route.path if route is not None else None,
+                            status=status,
+                            duration_ms=duration_ms,
+                            correlation_id=correlation_id,
+                            fault=rule.id if rule is not None else None,
+                            request_headers=scope["headers"],
+                            request_body=request_body or Body(b"", 0),
+                            response_headers=response_headers,
+                            response_body=response_body or Body(b"", 0),
+                        )
+                    )
+        except Exception as exc:
+            if outermost and not answered:
+                await error_response(Request(scope), exc)(scope, receive, send)
+            raise
 
     async def _serve(
         self,
