@@ -22,12 +22,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import orjson
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.core.errors import ApiError
+from mock_server.core.model import Company
 from mock_server.core.pushes import write_records
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
@@ -39,7 +41,21 @@ from mock_server.http.web import check_operation_query, scope_api_key, scope_bas
 #: A fast handler: the request, the app that serves it when the handler steps aside.
 FastHandler = Callable[[Scope, Receive, Send, ASGIApp], Awaitable[None]]
 
-_JSON = b"application/json"
+_CONTENT_TYPE = (b"content-type", b"application/json")
+
+#: Companies whose last GET answer is kept (a few hundred kilobytes at most).
+KEPT_ANSWERS = 256
+
+
+class Answer(NamedTuple):
+    """A 200 with a JSON body, and its headers as Starlette's ``Response`` sets them."""
+
+    body: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+
+    @classmethod
+    def of(cls, body: bytes) -> Answer:
+        return cls(body, ((b"content-length", str(len(body)).encode("latin-1")), _CONTENT_TYPE))
 
 
 class FastRoutes:
@@ -53,6 +69,8 @@ class FastRoutes:
         # Whether each operation takes a call without a query string (none requires a parameter
         # today): the document's answer never changes, so it is asked once, not on every call.
         self._plain = {name: _takes_no_query(name) for name in ("create-bank-transactions", "get-company")}
+        #: The last answer sent per company: its tenant's change counter and the base URL it was for.
+        self._answers: dict[Company, tuple[int, str, Answer]] = {}
 
     def pick(self, scope: Scope) -> FastHandler | None:
         """The handler for this request, or None: the app's router serves it.
@@ -104,12 +122,12 @@ class FastRoutes:
                     return
         await app(scope, _replaying(messages, receive), send)
 
-    def company_answer(self, scope: Scope, tenant: Tenant, now: datetime) -> bytes | None:
-        """The body of ``get-company``'s plain success for this GET of ``tenant``'s at ``now``, or
-        None when the router serves it (a query string, another path, an unknown company).
+    def company_answer(self, scope: Scope, tenant: Tenant, now: datetime) -> Answer | None:
+        """``get-company``'s plain success for this GET of ``tenant``'s at ``now``, or None when
+        the router serves it (a query string, another path, an unknown company).
 
         What the handler does, without its request and response objects: the tenant settled to
-        ``now``, the company's view. The caller sends it with :func:`json_headers`.
+        ``now``, the company's view.
         """
         if scope.get("query_string") or scope.get("root_path") or not self._plain["get-company"]:
             return None
@@ -123,7 +141,24 @@ class FastRoutes:
         company = tenant.companies.get(params["companyId"])
         if company is None:
             return None  # the route words the 404
-        return orjson.dumps(views.company(company, scope_base_url(scope)))
+        return self._company_answer(tenant, company, scope_base_url(scope))
+
+    def _company_answer(self, tenant: Tenant, company: Company, base_url: str) -> Answer:
+        """The company's view as JSON, encoded again only once something changed.
+
+        The view reads nothing but the company, its connections and the base URL (no clock), and
+        every change to a company or connection bumps :attr:`Tenant.changes`, as the list
+        memory relies on too: a body encoded at the same count for the same base URL is the body
+        of now.
+        """
+        kept = self._answers.get(company)
+        if kept is not None and kept[0] == tenant.changes and kept[1] == base_url:
+            return kept[2]
+        answer = Answer.of(orjson.dumps(views.company(company, base_url)))
+        if kept is None and len(self._answers) >= KEPT_ANSWERS:
+            del self._answers[next(iter(self._answers))]  # the oldest goes (it may be a deleted company's)
+        self._answers[company] = (tenant.changes, base_url, answer)
+        return answer
 
 
 def _takes_no_query(operation_id: str) -> bool:
@@ -134,14 +169,9 @@ def _takes_no_query(operation_id: str) -> bool:
     return True
 
 
-def json_headers(body: bytes) -> list[tuple[bytes, bytes]]:
-    """A 200 JSON answer's headers, as Starlette's ``Response`` sets them."""
-    return [(b"content-length", str(len(body)).encode("latin-1")), (b"content-type", _JSON)]
-
-
 async def _answer(send: Send, body: bytes) -> None:
     """A 200 with a JSON body, headers as Starlette's ``Response`` sets them, the body in one message."""
-    await send({"type": "http.response.start", "status": 200, "headers": json_headers(body)})
+    await send({"type": "http.response.start", "status": 200, "headers": Answer.of(body).headers})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -107,7 +107,7 @@ def refusal(scope: Scope) -> ApiError | None:
     if total > MAX_HEADERS_BYTES:
         return BadRequest(f"The request's headers take {total} bytes; the limit is {MAX_HEADERS_BYTES} bytes in all.")
     raw_path: bytes = scope.get("raw_path") or b""
-    if _ENCODED_SLASH.search(raw_path.partition(b"?")[0]):
+    if b"%" in raw_path and _ENCODED_SLASH.search(raw_path.partition(b"?")[0]):
         return NotFound(
             "The path holds an encoded slash (%2F): it is never a path separator, and no id contains '/', "
             "so nothing answers at this path."

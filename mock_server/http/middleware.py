@@ -29,9 +29,9 @@ from mock_server.core.quotas import Admission, Quota
 from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
 from mock_server.devkit.faults import FaultPlan, FaultRule
-from mock_server.devkit.journal import Body, BodyTap, Entry, Journal
+from mock_server.devkit.journal import NO_BODY, Body, BodyTap, Entry, Journal
 from mock_server.http.draining import may_have_body
-from mock_server.http.fast import FastRoutes, json_headers
+from mock_server.http.fast import FastRoutes
 from mock_server.http.limits import refusal
 from mock_server.http.rate_limits import (
     Limits,
@@ -89,7 +89,8 @@ class DevKit:
 
     def correlation_id(self, key: str | None) -> str:
         if self.seed is None:
-            return f"{self._unseeded.getrandbits(128):032x}"
+            # The same 32 hex digits as f"{bits:032x}", in half the time.
+            return self._unseeded.getrandbits(128).to_bytes(16, "big").hex()
         ids = self._correlation.get(key or "")
         if ids is None:
             ids = self._correlation[key or ""] = IdFactory(self.seed, f"{key or ''}:correlation")
@@ -184,7 +185,7 @@ class RequestMiddleware:
             public = refused is None and is_public(path)
         quota: Quota | None = None
         admission: Admission | None = None
-        limit_headers: list[tuple[bytes, bytes]] | None = None
+        limit_headers: tuple[tuple[bytes, bytes], ...] | None = None
         if public and tenant is not None and at is not None and self.limits.enabled:
             quota, admission = self.limits.admit(tenant, path, at)
             limit_headers = rate_limit_headers(admission.allowance)
@@ -228,15 +229,15 @@ class RequestMiddleware:
                 )
                 if answer is not None:
                     # The commonest call, answered here: nothing reads its (empty) body, nothing wraps send.
-                    headers = json_headers(answer)
+                    body, headers = answer
                     if limit_headers is not None:
-                        headers += limit_headers
+                        headers = (*headers, *limit_headers)
                     status, response_headers, answered = 200, headers, True
                     if journal is not None:
-                        request_body = Body(b"", 0)
-                        response_body = Body(answer[: journal.body_limit], len(answer))
+                        request_body = NO_BODY
+                        response_body = Body(body[: journal.body_limit], len(body))
                     await send({"type": "http.response.start", "status": 200, "headers": headers})
-                    await send({"type": "http.response.body", "body": answer})
+                    await send({"type": "http.response.body", "body": body})
                 else:
                     if journal is not None:
                         request_tap, response_tap = BodyTap(journal.body_limit), BodyTap(journal.body_limit)
@@ -284,9 +285,9 @@ class RequestMiddleware:
                             correlation_id=correlation_id,
                             fault=rule.id if rule is not None else None,
                             request_headers=scope["headers"],
-                            request_body=request_body or Body(b"", 0),
+                            request_body=request_body or NO_BODY,
                             response_headers=response_headers,
-                            response_body=response_body or Body(b"", 0),
+                            response_body=response_body or NO_BODY,
                         )
                     )
         except Exception as exc:

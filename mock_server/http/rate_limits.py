@@ -48,12 +48,23 @@ def reset_text(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def rate_limit_headers(allowance: Allowance) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"x-rate-limit-limit", str(allowance.limit).encode()),
+def rate_limit_headers(allowance: Allowance) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        _limit_header(allowance.limit),
         (b"x-rate-limit-remaining", str(allowance.remaining).encode()),
-        (b"x-rate-limit-reset", reset_text(allowance.reset).encode()),
-    ]
+        _reset_header(allowance.reset),
+    )
+
+
+@lru_cache(maxsize=64)
+def _limit_header(limit: int) -> tuple[bytes, bytes]:
+    # The limit and the reset change a few times a day: their header lines are made once.
+    return (b"x-rate-limit-limit", str(limit).encode())
+
+
+@lru_cache(maxsize=64)
+def _reset_header(at: datetime) -> tuple[bytes, bytes]:
+    return (b"x-rate-limit-reset", reset_text(at).encode())
 
 
 def too_many_requests(admission: Admission) -> TooManyRequests:
