@@ -75,7 +75,10 @@ class BodyTap:
 
 @dataclass(slots=True)
 class Entry:
-    """One request as the emulator saw it. Headers are the raw ASGI lists, decoded when read."""
+    """One request as the emulator saw it. Headers are the raw ASGI lists, decoded when read.
+
+    The middleware makes one per call with positional arguments: a new field goes last, or there.
+    """
 
     id: int
     at: datetime

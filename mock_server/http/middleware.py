@@ -272,22 +272,24 @@ class RequestMiddleware:
                     if response_tap is not None:
                         response_body = response_tap.body()
                     journal.append(
+                        # Positional (in the field order), as a call with fifteen keywords costs
+                        # three times as much.
                         Entry(
-                            id=journal.next_id(),
-                            at=at,
-                            method=method,
-                            path=path,
-                            query=query,
-                            operation_id=operation_id,
-                            route=route.path if route is not None else None,
-                            status=status,
-                            duration_ms=duration_ms,
-                            correlation_id=correlation_id,
-                            fault=rule.id if rule is not None else None,
-                            request_headers=scope["headers"],
-                            request_body=request_body or NO_BODY,
-                            response_headers=response_headers,
-                            response_body=response_body or NO_BODY,
+                            journal.next_id(),
+                            at,
+                            method,
+                            path,
+                            query,
+                            operation_id,
+                            route.path if route is not None else None,  # route
+                            status,
+                            duration_ms,
+                            correlation_id,
+                            rule.id if rule is not None else None,  # fault
+                            scope["headers"],  # request_headers
+                            request_body or NO_BODY,
+                            response_headers,
+                            response_body or NO_BODY,
                         )
                     )
         except Exception as exc:

@@ -35,9 +35,10 @@ def is_public(path: str) -> bool:
 
 def company_of(path: str) -> str | None:
     """The company a public path is about; None for ``/companies`` itself."""
-    rest = path[len(PUBLIC_PREFIX) + 1 :]
-    company = rest.split("/", 1)[0]
-    return company or None
+    return path[_COMPANY_AT:].partition("/")[0] or None
+
+
+_COMPANY_AT = len(PUBLIC_PREFIX) + 1
 
 
 @lru_cache(maxsize=64)
@@ -114,7 +115,8 @@ class Limits:
         """Count a public call of ``tenant`` about ``path``'s company at ``now`` (its clock's), or refuse it."""
         quota = self.quota(tenant.key, now)
         admission = quota.admit(now, tenant.active_connected_companies(), company_of(path))
-        announce(tenant, admission.transitions)
+        if admission.transitions:
+            announce(tenant, admission.transitions)
         return quota, admission
 
     def status(self, tenant: Tenant) -> tuple[Quota, Allowance, int]:
