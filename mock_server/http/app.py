@@ -20,7 +20,8 @@ from mock_server.core.errors import ApiError
 from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.http import api, control
-from mock_server.http.draining import DrainBody, may_have_body
+from mock_server.http.draining import DrainBody
+from mock_server.http.limits import read_head
 from mock_server.http.list_memory import ListMemory
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.rate_limits import Limits
@@ -73,9 +74,10 @@ class Emulator(Starlette):
     """Starlette, with a shorter way in for the requests that announce no body.
 
     Most calls (every GET) have nothing for :class:`DrainBody` to read, and Starlette's
-    ``ServerErrorMiddleware`` only matters when a bug raises: such a request goes straight to the
-    :class:`RequestMiddleware` of the stack, which then answers a bug's 500 itself, after its log line
-    and journal entry, as that middleware would. Every other request takes the whole stack.
+    ``ServerErrorMiddleware`` only matters when a bug raises: such a request, once the bounds admit
+    its headers, goes straight to the :class:`RequestMiddleware` of the stack with that pass over
+    them, and the middleware then answers a bug's 500 itself, after its log line and journal entry,
+    as that middleware would. Every other request takes the whole stack.
     """
 
     requests: RequestMiddleware | None = None
@@ -91,11 +93,13 @@ class Emulator(Starlette):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.middleware_stack is None:
             self.middleware_stack = self.build_middleware_stack()
-        if scope["type"] == "http" and self.requests is not None and not may_have_body(scope):
-            scope["app"] = self
-            await self.requests(scope, receive, send, outermost=True)
-        else:
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "http" and self.requests is not None:
+            head = read_head(scope)
+            if head.refusal is None and not head.announces_body:
+                scope["app"] = self
+                await self.requests(scope, receive, send, head)
+                return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, extra_routes: list[BaseRoute] | None = None) -> Starlette:

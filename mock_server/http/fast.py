@@ -36,7 +36,7 @@ from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
 from mock_server.http import views
 from mock_server.http.api.transactions import decode_batch, echo
-from mock_server.http.web import check_operation_query, scope_api_key, scope_base_url
+from mock_server.http.web import check_operation_query, head_base_url, scope_api_key
 
 #: A fast handler: the request, the app that serves it when the handler steps aside.
 FastHandler = Callable[[Scope, Receive, Send, ASGIApp], Awaitable[None]]
@@ -122,9 +122,10 @@ class FastRoutes:
                     return
         await app(scope, _replaying(messages, receive), send)
 
-    def company_answer(self, scope: Scope, tenant: Tenant, now: datetime) -> Answer | None:
-        """``get-company``'s plain success for this GET of ``tenant``'s at ``now``, or None when
-        the router serves it (a query string, another path, an unknown company).
+    def company_answer(self, scope: Scope, tenant: Tenant, now: datetime, host: bytes | None) -> Answer | None:
+        """``get-company``'s plain success for this GET of ``tenant``'s at ``now`` (``host``: its
+        Host header), or None when the router serves it (a query string, another path, an unknown
+        company).
 
         What the handler does, without its request and response objects: the tenant settled to
         ``now``, the company's view.
@@ -141,7 +142,7 @@ class FastRoutes:
         company = tenant.companies.get(params["companyId"])
         if company is None:
             return None  # the route words the 404
-        return self._company_answer(tenant, company, scope_base_url(scope))
+        return self._company_answer(tenant, company, head_base_url(scope, host))
 
     def _company_answer(self, tenant: Tenant, company: Company, base_url: str) -> Answer:
         """The company's view as JSON, encoded again only once something changed.

@@ -30,9 +30,8 @@ from mock_server.core.store import Store
 from mock_server.core.tenant import Tenant
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import NO_BODY, Body, BodyTap, Entry, Journal
-from mock_server.http.draining import may_have_body
 from mock_server.http.fast import FastRoutes
-from mock_server.http.limits import refusal
+from mock_server.http.limits import Head, read_head
 from mock_server.http.rate_limits import (
     Limits,
     is_public,
@@ -41,7 +40,7 @@ from mock_server.http.rate_limits import (
     too_many_requests,
     wants_idempotency,
 )
-from mock_server.http.web import error_response, scope_api_key, scope_base_url
+from mock_server.http.web import error_response, head_base_url, known_api_key, scope_api_key
 from mock_server.http.webhooks import WebhookHub
 from mock_server.logs import log_request
 from mock_server.settings import Settings
@@ -146,28 +145,34 @@ class RequestMiddleware:
                 return _served_by(route, scope["method"])
         return None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send, *, outermost: bool = False) -> None:
-        """Serve one request; ``outermost`` when the app calls it directly for a request that
-        announces no body (nothing for :class:`~mock_server.http.draining.DrainBody` to do), rather
-        than from behind Starlette's ``ServerErrorMiddleware``: it then answers a bug's 500 itself,
-        once its line and journal entry are written, and raises on, as that middleware would."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, head: Head | None = None) -> None:
+        """Serve one request. ``head``: given when the app calls it directly, with the pass it made
+        over the headers, for a request the bounds admit that announces no body (nothing for
+        :class:`~mock_server.http.draining.DrainBody` to do), rather than from behind Starlette's
+        ``ServerErrorMiddleware``: it then answers a bug's 500 itself, once its line and journal
+        entry are written, and raises on, as that middleware would."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         began = time.perf_counter()
         method: str = scope["method"]
+        outermost = head is not None
         # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
-        refused = refusal(scope)
+        if head is None:
+            head = read_head(scope)
+        refused = head.refusal
         if refused is None:
             if not self._reached:
                 # Webhook bodies link back to the emulator where its first (well-formed) caller reached it.
-                self.webhooks.reached_at(scope_base_url(scope))
+                self.webhooks.reached_at(head_base_url(scope, head.host))
                 self._reached = True
             if "//" in scope["path"]:
                 # The SDK given a server_url ending in "/" asks for //companies/...: serve it as meant.
                 scope["path"] = _REPEATED_SLASHES.sub("/", scope["path"])
+            key = known_api_key(scope, self.store.settings, head.authorization)
+        else:
+            key = _tenant_key(scope, self.store.settings)  # the pass stopped at the refusal
         path: str = scope["path"]
-        key = _tenant_key(scope, self.store.settings)
         correlation_id = self.devkit.correlation_id(key)
         # web.correlation_id(request) reads it from here: the error body and our line agree.
         scope.setdefault("state", {})["correlation_id"] = correlation_id
@@ -217,14 +222,14 @@ class RequestMiddleware:
                     if error is not None and rule.latency_ms:
                         await asyncio.sleep(rule.latency_ms / 1000)
                 answer = (
-                    self.fast.company_answer(scope, tenant, at)
+                    self.fast.company_answer(scope, tenant, at, head.host)
                     if public
                     and tenant is not None
                     and at is not None
                     and error is None
                     and rule is None
                     and method == "GET"
-                    and (outermost or not may_have_body(scope))
+                    and not head.announces_body
                     else None
                 )
                 if answer is not None:

@@ -105,6 +105,14 @@ def scope_api_key(scope: Scope, settings: Settings) -> str:
     return text
 
 
+def known_api_key(scope: Scope, settings: Settings, authorization: bytes | None) -> str | None:
+    """The key of :func:`scope_api_key` from the ``Authorization`` value already read from the
+    scope (None: no such header), kept in the request's state for the handler; None for no key."""
+    value = authorization.decode("latin-1") if authorization is not None else ""
+    text, refused = scope.setdefault("state", {})[_KEY_STATE] = _key_or_refusal(value, settings.api_keys)
+    return None if refused else text
+
+
 #: Where the request's state keeps the outcome of reading its key: (key, False) or (message, True).
 _KEY_STATE = "bankfeeds_api_key"
 
@@ -184,7 +192,15 @@ def base_url(request: Request) -> str:
 
 def scope_base_url(scope: Scope) -> str:
     """:func:`base_url`, from the ASGI scope."""
-    host = header(scope, b"host")
+    return _base_url(scope, header(scope, b"host"))
+
+
+def head_base_url(scope: Scope, host: bytes | None) -> str:
+    """:func:`scope_base_url`, from the Host value already read from the scope (None: no such header)."""
+    return _base_url(scope, host.decode("latin-1") if host is not None else None)
+
+
+def _base_url(scope: Scope, host: str | None) -> str:
     if not host:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
