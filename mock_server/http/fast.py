@@ -12,9 +12,11 @@ whenever the answer would not be the plain success: a query string, an unknown c
 a body past the size limit, a batch that is not plainly well-typed or that the rules are not sure
 of. :class:`~mock_server.http.middleware.RequestMiddleware` asks it only once rate limits admitted
 the call, with no fault rule picked and no ``Idempotency-Key`` sent, so the journal, the log line,
-the rate-limit headers and the webhooks' wake-up apply to it as to every call. A GET of one company
-(no body) is answered as bytes (:meth:`FastRoutes.company_answer`) that the middleware sends and
-journals itself, so the call pays for no wrapped ``send`` and no body taps.
+the rate-limit headers and the webhooks' wake-up apply to it as to every call.
+
+A GET of one company (no body) is answered as an :class:`Answer` (:meth:`FastRoutes.company_answer`)
+that the middleware sends and journals itself, so the call pays for no wrapped ``send`` and no body
+taps; and the answer, once encoded, is kept until the tenant changes.
 """
 
 from __future__ import annotations
