@@ -8,6 +8,12 @@ admit the call or answer 429 (:mod:`mock_server.http.rate_limits`), the tenant's
 instead of the app, and a POST or PATCH with an ``Idempotency-Key`` runs once and is replayed
 after; every call is recorded in the tenant's journal with bounded bodies. :class:`DevKit` holds
 those per-tenant journals and fault plans, beside the store.
+
+The commonest call, a GET of one company, is answered here from
+:meth:`~mock_server.http.fast.FastRoutes.company_answer`: sent as two messages and journaled from
+the bytes sent, with no closure, tap or wrapped ``send``. Every other call runs through taps that
+see what passes. A request that announces no body comes straight from the app
+(:class:`~mock_server.http.app.Emulator`) rather than from behind Starlette's error middleware.
 """
 
 from __future__ import annotations
