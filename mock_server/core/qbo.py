@@ -176,8 +176,8 @@ def _run_scheduled_polls(tenant: Tenant, until: datetime) -> None:
 
 def settle(tenant: Tenant, now: datetime) -> None:
     """Run everything due by ``now``: status lags, push completions, syncs and polls, in time order."""
-    lag = timedelta(days=tenant.settings.disconnect_lag_days)
     if tenant.lagging:
+        lag = timedelta(days=tenant.settings.disconnect_lag_days)
         still: list[SourceAccount] = []
         for account in tenant.lagging:
             if account.disconnected_at is not None and account.disconnected_at + lag <= now:

@@ -45,6 +45,10 @@ class Body:
         return self.size > len(self.head)
 
 
+#: The body of a request or answer that had none; shared, as nothing changes a recorded body.
+NO_BODY = Body(b"", 0)
+
+
 class BodyTap:
     """Collects the start of a body that arrives in chunks, copying no more than ``limit`` bytes."""
 
@@ -66,12 +70,15 @@ class BodyTap:
             self._kept += len(part)
 
     def body(self) -> Body:
-        return Body(b"".join(self._chunks), self.size)
+        return Body(b"".join(self._chunks), self.size) if self.size else NO_BODY
 
 
 @dataclass(slots=True)
 class Entry:
-    """One request as the emulator saw it. Headers are the raw ASGI lists, decoded when read."""
+    """One request as the emulator saw it. Headers are the raw ASGI lists, decoded when read.
+
+    The middleware makes one per call with positional arguments: a new field goes last, or there.
+    """
 
     id: int
     at: datetime

@@ -11,12 +11,16 @@ done, so nothing changes:
   lines; ``SINGLE_HEADERS`` may be sent once only (two ``Authorization`` headers name no one tenant).
 - An encoded slash (``%2F``) in the path: ids never contain ``/``, so such a path names no
   resource (404), and it never acts as a separator (Starlette routes the decoded path).
+
+:func:`read_head` checks the headers and the path in one pass, and picks up on the way the lines
+every call reads (``Authorization``, ``Host``, whether a body is announced).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.types import Scope
@@ -81,35 +85,63 @@ def value_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
-def refusal(scope: Scope) -> ApiError | None:
-    """Why this request is refused before it reaches a handler, or None: headers past their limits,
-    a header sent twice that may be sent once, an encoded slash in the path."""
+@dataclass(slots=True)
+class Head:
+    """What one pass over a request's header lines found: why the bounds refuse it (None when
+    they do not), and, when they do not, the lines read on every call."""
+
+    refusal: ApiError | None
+    #: The first ``authorization`` and ``host`` values (None when absent).
+    authorization: bytes | None = None
+    host: bytes | None = None
+    #: Whether a body is announced (a non-zero Content-Length, or chunks), as ``may_have_body`` says.
+    announces_body: bool = False
+
+
+def read_head(scope: Scope) -> Head:
+    """Why this request is refused before it reaches a handler (headers past their limits, a header
+    sent twice that may be sent once, an encoded slash in the path), and, in the same pass, the
+    header lines every call reads: one loop over the headers rather than one per question."""
     headers: list[tuple[bytes, bytes]] = scope.get("headers", [])
     if len(headers) > MAX_HEADERS:
-        return BadRequest(f"The request has {len(headers)} header lines; the limit is {MAX_HEADERS}.")
+        return Head(BadRequest(f"The request has {len(headers)} header lines; the limit is {MAX_HEADERS}."))
     total = 0
     seen: set[bytes] = set()
+    authorization: bytes | None = None
+    host: bytes | None = None
+    body: bool | None = None
     for name, value in headers:
         size = len(name) + len(value)
         total += size
         if size > MAX_HEADER_BYTES:
             shown = name.decode("latin-1")[:40]
-            return BadRequest(
-                f"Header '{shown}' is {size} bytes long; the limit is {MAX_HEADER_BYTES} bytes per header."
+            return Head(
+                BadRequest(f"Header '{shown}' is {size} bytes long; the limit is {MAX_HEADER_BYTES} bytes per header.")
             )
-        name = name.lower()
-        if name in SINGLE_HEADERS:
-            if name in seen:
-                return BadRequest(
-                    f"Header '{name.decode('latin-1')}' is sent more than once; it may be sent once only."
+        lowered = name.lower()
+        if lowered in SINGLE_HEADERS:
+            if lowered in seen:
+                return Head(
+                    BadRequest(f"Header '{lowered.decode('latin-1')}' is sent more than once; it may be sent once only.")
                 )
-            seen.add(name)
+            seen.add(lowered)
+        # The lines themselves are matched as sent (ASGI servers send names in lower case).
+        if name == b"authorization":
+            authorization = value
+        elif name == b"host":
+            host = value
+        elif body is None and name == b"content-length":
+            body = value.strip() not in (b"", b"0")
+        elif body is None and name == b"transfer-encoding":
+            body = True
     if total > MAX_HEADERS_BYTES:
-        return BadRequest(f"The request's headers take {total} bytes; the limit is {MAX_HEADERS_BYTES} bytes in all.")
+        return Head(BadRequest(f"The request's headers take {total} bytes; the limit is {MAX_HEADERS_BYTES} bytes in all."))
     raw_path: bytes = scope.get("raw_path") or b""
-    if _ENCODED_SLASH.search(raw_path.partition(b"?")[0]):
-        return NotFound(
-            "The path holds an encoded slash (%2F): it is never a path separator, and no id contains '/', "
-            "so nothing answers at this path."
+    if b"%" in raw_path and _ENCODED_SLASH.search(raw_path.partition(b"?")[0]):
+        return Head(
+            NotFound(
+                "The path holds an encoded slash (%2F): it is never a path separator, and no id contains '/', "
+                "so nothing answers at this path."
+            )
         )
-    return None
+    return Head(None, authorization, host, bool(body))

@@ -35,9 +35,10 @@ def is_public(path: str) -> bool:
 
 def company_of(path: str) -> str | None:
     """The company a public path is about; None for ``/companies`` itself."""
-    rest = path[len(PUBLIC_PREFIX) + 1 :]
-    company = rest.split("/", 1)[0]
-    return company or None
+    return path[_COMPANY_AT:].partition("/")[0] or None
+
+
+_COMPANY_AT = len(PUBLIC_PREFIX) + 1
 
 
 @lru_cache(maxsize=64)
@@ -48,12 +49,23 @@ def reset_text(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def rate_limit_headers(allowance: Allowance) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"x-rate-limit-limit", str(allowance.limit).encode()),
+def rate_limit_headers(allowance: Allowance) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        _limit_header(allowance.limit),
         (b"x-rate-limit-remaining", str(allowance.remaining).encode()),
-        (b"x-rate-limit-reset", reset_text(allowance.reset).encode()),
-    ]
+        _reset_header(allowance.reset),
+    )
+
+
+@lru_cache(maxsize=64)
+def _limit_header(limit: int) -> tuple[bytes, bytes]:
+    # The limit and the reset change a few times a day: their header lines are made once.
+    return (b"x-rate-limit-limit", str(limit).encode())
+
+
+@lru_cache(maxsize=64)
+def _reset_header(at: datetime) -> tuple[bytes, bytes]:
+    return (b"x-rate-limit-reset", reset_text(at).encode())
 
 
 def too_many_requests(admission: Admission) -> TooManyRequests:
@@ -99,12 +111,12 @@ class Limits:
         self._quotas.pop(key, None)
         self._keys.pop(key, None)
 
-    def admit(self, tenant: Tenant, path: str) -> tuple[Quota, Admission]:
-        """Count a public call of ``tenant`` about ``path``'s company, or refuse it."""
-        now = tenant.clock.now()
+    def admit(self, tenant: Tenant, path: str, now: datetime) -> tuple[Quota, Admission]:
+        """Count a public call of ``tenant`` about ``path``'s company at ``now`` (its clock's), or refuse it."""
         quota = self.quota(tenant.key, now)
         admission = quota.admit(now, tenant.active_connected_companies(), company_of(path))
-        announce(tenant, admission.transitions)
+        if admission.transitions:
+            announce(tenant, admission.transitions)
         return quota, admission
 
     def status(self, tenant: Tenant) -> tuple[Quota, Allowance, int]:

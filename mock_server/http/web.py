@@ -79,9 +79,7 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-@lru_cache(maxsize=1024)
 def _decoded(encoded: str) -> str | None:
-    # A client sends the same header on every call: decode each distinct one once.
     # A str with bytes past ASCII (a header is read as latin-1) fails as a plain ValueError.
     try:
         return base64.b64decode(encoded, validate=True).decode("utf-8")
@@ -100,25 +98,36 @@ def scope_api_key(scope: Scope, settings: Settings) -> str:
     state = scope.setdefault("state", {})
     known: tuple[str, bool] | None = state.get(_KEY_STATE)
     if known is None:
-        known = state[_KEY_STATE] = _key_or_refusal(header(scope, b"authorization") or "", settings)
+        known = state[_KEY_STATE] = _key_or_refusal(header(scope, b"authorization") or "", settings.api_keys)
     text, refused = known
     if refused:
         raise Unauthorized(text)
     return text
 
 
+def known_api_key(scope: Scope, settings: Settings, authorization: bytes | None) -> str | None:
+    """The key of :func:`scope_api_key` from the ``Authorization`` value already read from the
+    scope (None: no such header), kept in the request's state for the handler; None for no key."""
+    value = authorization.decode("latin-1") if authorization is not None else ""
+    text, refused = scope.setdefault("state", {})[_KEY_STATE] = _key_or_refusal(value, settings.api_keys)
+    return None if refused else text
+
+
 #: Where the request's state keeps the outcome of reading its key: (key, False) or (message, True).
 _KEY_STATE = "bankfeeds_api_key"
 
 
-def _key_or_refusal(header_value: str, settings: Settings) -> tuple[str, bool]:
+@lru_cache(maxsize=1024)
+def _key_or_refusal(header_value: str, api_keys: tuple[str, ...]) -> tuple[str, bool]:
+    # A client sends the same header on every call: each distinct one is read once (a header
+    # past the 1024 kept ones is read again, with the same outcome).
     scheme, _, encoded = header_value.partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         return "Unauthorized: send 'Authorization: Basic <base64 of your API key>'.", True
     key = _decoded(encoded.strip())
     if key is None:
         return "Unauthorized: the Authorization header is not valid base64.", True
-    if not key or (settings.api_keys and key not in settings.api_keys):
+    if not key or (api_keys and key not in api_keys):
         return "Unauthorized: unknown API key.", True
     return key, False
 
@@ -183,7 +192,15 @@ def base_url(request: Request) -> str:
 
 def scope_base_url(scope: Scope) -> str:
     """:func:`base_url`, from the ASGI scope."""
-    host = header(scope, b"host")
+    return _base_url(scope, header(scope, b"host"))
+
+
+def head_base_url(scope: Scope, host: bytes | None) -> str:
+    """:func:`scope_base_url`, from the Host value already read from the scope (None: no such header)."""
+    return _base_url(scope, host.decode("latin-1") if host is not None else None)
+
+
+def _base_url(scope: Scope, host: str | None) -> str:
     if not host:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
