@@ -21,7 +21,7 @@ from mock_server.core.qbo import settle
 from mock_server.core.store import Store
 from mock_server.http import api, control
 from mock_server.http.draining import DrainBody
-from mock_server.http.limits import read_head
+from mock_server.http.limits import HEAD_KEY, read_head
 from mock_server.http.list_memory import ListMemory
 from mock_server.http.middleware import DevKit, RequestMiddleware
 from mock_server.http.rate_limits import Limits
@@ -99,6 +99,7 @@ class Emulator(Starlette):
                 scope["app"] = self
                 await self.requests(scope, receive, send, head)
                 return
+            scope[HEAD_KEY] = head  # the whole stack's middleware reads it rather than a second pass
         await super().__call__(scope, receive, send)
 
 

@@ -85,6 +85,10 @@ def value_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
+#: Where the app leaves its pass over the headers in the scope for the middleware further in.
+HEAD_KEY = "bankfeeds_mock.head"
+
+
 @dataclass(slots=True)
 class Head:
     """What one pass over a request's header lines found: why the bounds refuse it (None when

@@ -37,7 +37,7 @@ from mock_server.core.tenant import Tenant
 from mock_server.devkit.faults import FaultPlan, FaultRule
 from mock_server.devkit.journal import NO_BODY, Body, BodyTap, Entry, Journal
 from mock_server.http.fast import FastRoutes
-from mock_server.http.limits import Head, read_head
+from mock_server.http.limits import HEAD_KEY, Head, read_head
 from mock_server.http.rate_limits import (
     Limits,
     is_public,
@@ -165,7 +165,7 @@ class RequestMiddleware:
         outermost = head is not None
         # Refused before anything reads the request: oversized or repeated headers, an encoded slash.
         if head is None:
-            head = read_head(scope)
+            head = scope.pop(HEAD_KEY, None) or read_head(scope)
         refused = head.refusal
         if refused is None:
             if not self._reached:
