@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from mock_server.core.known_ids import KnownIds
 from mock_server.core.rules import Violation
 
 if TYPE_CHECKING:  # stored.py reads these records back, so it imports this module
@@ -189,7 +190,8 @@ class SourceAccount:
     disconnected_at: datetime | None = None
     #: Target account in QBO chosen by account mapping.
     target_account_id: str | None = None
-    known_ids: set[str] = field(default_factory=set)
+    #: The ids of its accepted batches, kept as the batches themselves (core.known_ids).
+    known_ids: KnownIds = field(default_factory=KnownIds)
     latest: datetime | None = None
     #: The same instant in 100 ns ticks (rules.local_ticks): the seventh fractional digit the
     #: datetime cannot hold still counts in OlderThanLatest.

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from mock_server.core.errors import RuleRejected
+from mock_server.core.known_ids import NewIds
 from mock_server.core.model import (
     BANK_ACCOUNTS,
     BANK_TRANSACTIONS,
@@ -82,9 +83,8 @@ def create_bank_transactions(
         raise RuleRejected(violations)
     assert isinstance(transactions, list)  # check_batch guarantees it
     records = records_of(transactions)
-    ids = {record.id for record in records}
     kept = Transactions.of_records(records)
-    return _accept(tenant, company.id, connection_id, account, records, ids, kept, timeout_minutes, now)
+    return _accept(tenant, company.id, connection_id, account, records, None, kept, timeout_minutes, now)
 
 
 def write_records(
@@ -120,16 +120,17 @@ def _accept(
     connection_id: str,
     account: SourceAccount,
     accepted: list[Txn],
-    ids: set[str],
+    ids: NewIds | None,
     kept: Transactions,
     timeout_minutes: int | None,
     now: datetime,
 ) -> PushOperation:
-    """Write an accepted batch (its records, their ``ids``, and ``kept``, what the push operation
-    keeps of it): the account's balance, ids and latest date, and its push operation."""
+    """Write an accepted batch (its records, their ``ids`` as the rules found them new, when
+    they did, and ``kept``, what the push operation keeps of it): the account's balance, ids and
+    latest date, and its push operation."""
     balance_before = account.balance
     account.fields["balance"] = balance_after(accepted, balance_before)
-    account.known_ids |= ids
+    account.known_ids.add(kept, ids)
     last = accepted[-1].date
     account.latest = parse_local(last)
     account.latest_ticks = local_ticks(last)
@@ -258,7 +259,7 @@ def _release(account: SourceAccount, operation: PushOperation) -> None:
         # goes back to before both (pushes failing together are released oldest first).
         account.waiting[index + 1].balance_before = operation.balance_before
     account.waiting = [op for op in account.waiting if op is not operation]
-    account.known_ids.difference_update(operation.transactions.ids())
+    account.known_ids.forget(operation.transactions)
     last = _last_written(account)
     account.latest = parse_local(last.date) if last else None
     account.latest_ticks = local_ticks(last.date) if last else None

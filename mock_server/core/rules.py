@@ -50,6 +50,8 @@ from functools import cache
 from itertools import islice
 from typing import Any, Protocol, TypeGuard
 
+from mock_server.core.known_ids import NewIds, admit
+
 __all__ = [
     "HISTORY_DAYS",
     "MAX_BATCH",
@@ -106,7 +108,7 @@ class AccountView:
     writable: bool  # False when disconnected in QBO (lag not yet passed) or credentials revoked
     feed_start_date: date | None  # already clamped at link time
     latest: datetime | None  # naive local date-time of the most recent accepted transaction
-    known_ids: AbstractSet[str]  # ids already accepted on the account (a set; O(1) membership)
+    known_ids: AbstractSet[str]  # ids already accepted on the account (core.known_ids.KnownIds)
     # The latest one in 100 ns ticks (local_ticks of its date), when known: it keeps the seventh
     # fractional digit ``latest`` cannot. None: ``latest`` alone is the bound.
     latest_ticks: int | None = None
@@ -719,17 +721,16 @@ def accepted_ids(
     records: Sequence[Record],
     account: AccountView,
     now: datetime,
-) -> set[str] | None:
+) -> NewIds | None:
     """What :func:`accepts` judges, answered with the batch's ids when it would say True (None
-    otherwise): the set the writer adds to the account's, built once for both."""
+    otherwise): found new once, for the writer to add to the account's (:mod:`~mock_server.core.known_ids`)."""
     if body_account_id != path_account_id or account.status != "connected" or not account.writable:
         return None
     count = len(records)
     if not 1 <= count <= MAX_BATCH:
         return None
-    ids = {record.id for record in records}
-    # isdisjoint walks the batch's ids (the smaller set) and probes the account's in one C loop.
-    if len(ids) != count or not account.known_ids.isdisjoint(ids):
+    ids = admit(account.known_ids, [record.id for record in records])
+    if ids is None:
         return None
     dates = [record.date for record in records]
     if dates.count(dates[0]) == count:  # one date for the whole batch, as a day's batch often has

@@ -303,14 +303,18 @@ class Importer:
 
     def derive_written(self, account: SourceAccount, path: PathKey) -> None:
         """The ids already written and the latest date: what the rules compare new batches with."""
-        written = [t for chunk in account.feed for t in chunk.transactions]
-        written += [t for op in account.waiting for t in op.transactions]
-        for txn in written:
-            if txn.id in account.known_ids:
-                self.problem(path, f"transaction id {txn.id} is written twice to this source account")
-            account.known_ids.add(txn.id)
-        account.latest = parse_local(written[-1].date) if written else None
-        account.latest_ticks = local_ticks(written[-1].date) if written else None
+        batches = [chunk.transactions for chunk in account.feed] + [op.transactions for op in account.waiting]
+        seen: set[str] = set()
+        for batch in batches:
+            for txn_id in batch.ids():
+                if txn_id in seen:
+                    self.problem(path, f"transaction id {txn_id} is written twice to this source account")
+                seen.add(txn_id)
+            # Each batch as the push operation or feed chunk holds it: a failed push forgets that one.
+            account.known_ids.add(batch)
+        last = next((batch[-1] for batch in reversed(batches) if batch), None)
+        account.latest = parse_local(last.date) if last else None
+        account.latest_ticks = local_ticks(last.date) if last else None
 
     def push(self, item: Mapping[str, Any], path: PathKey, company: Company) -> PushOperation:
         requested = self.instant(item["requested"])
