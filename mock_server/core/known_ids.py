@@ -40,13 +40,14 @@ class HoldsIds(Protocol):
 class NewIds:
     """A batch's ids, found new and distinct by :func:`admit`: where the batch goes.
 
-    ``first`` and ``stop`` are the groups its range meets (``first == stop``: none, it goes in
-    at ``first``), valid only until the account's ids change; -1 when they were not looked for.
+    ``low`` and ``high`` are its lowest and highest id; ``first`` and ``stop`` the groups its range
+    meets (``first == stop``: none, it goes in at ``first``), valid only until the account's ids
+    change. ``first`` is -1 when they were not looked for (judged against a plain set).
     ``distinct`` is the set of its ids when one was built (never on the common path).
     """
 
-    low: str
-    high: str
+    low: str = ""
+    high: str = ""
     first: int = -1
     stop: int = -1
     distinct: frozenset[str] | set[str] | None = None
@@ -140,9 +141,8 @@ class KnownIds(Set[str]):
         if not len(batch):
             return
         if new is None or new.first < 0:
-            if new is None:
-                ids = batch.ids()
-                new = NewIds(min(ids), max(ids))
+            ids = new.distinct if new is not None and new.distinct is not None else batch.ids()
+            new = NewIds(min(ids), max(ids), distinct=new.distinct if new is not None else None)
             first, stop = self._meeting(new.low, new.high)
         else:
             first, stop = new.first, new.stop
@@ -210,4 +210,4 @@ def admit(known: Set[str], ids: Sequence[str]) -> NewIds | None:
     distinct = set(ids)
     if not ids or len(distinct) != len(ids) or not known.isdisjoint(distinct):
         return None
-    return NewIds(min(distinct), max(distinct), distinct=distinct)
+    return NewIds(distinct=distinct)  # placed by KnownIds.add, should it be added to one
