@@ -74,6 +74,11 @@ class _Group:
         return self._ids is not None
 
 
+#: Ids a group holds on average, at the least: a batch that meets no group joins its neighbour
+#: rather than start its own while the groups are smaller than that.
+SMALLEST_GROUP = 64
+
+
 class KnownIds(Set[str]):
     """The ids of an account's accepted batches, as a read-only set that batches are added to.
 
@@ -81,14 +86,15 @@ class KnownIds(Set[str]):
     common push (:func:`admit`, then :meth:`add`) hashes no id when its range meets no group's.
     """
 
-    __slots__ = ("_lows", "_highs", "_groups", "_count")
+    __slots__ = ("_lows", "_highs", "_groups", "_count", "_smallest")
 
-    def __init__(self) -> None:
+    def __init__(self, smallest_group: int = SMALLEST_GROUP) -> None:
         # Parallel lists, in the order of the ranges: the groups are disjoint, so both are sorted.
         self._lows: list[str] = []
         self._highs: list[str] = []
         self._groups: list[_Group] = []
         self._count = 0
+        self._smallest = smallest_group
 
     # -- the set, read-only ----------------------------------------------------------------------
 
@@ -111,6 +117,10 @@ class KnownIds(Set[str]):
     def groups(self) -> int:
         """How many groups of meeting ranges the batches make (one per batch when none meet)."""
         return len(self._groups)
+
+    def ranges(self) -> list[tuple[str, str]]:
+        """Each group's lowest and highest id, in order: disjoint, or the binary searches fail."""
+        return list(zip(self._lows, self._highs, strict=True))
 
     # -- a new batch ------------------------------------------------------------------------------
 
@@ -147,6 +157,11 @@ class KnownIds(Set[str]):
         else:
             first, stop = new.first, new.stop
         self._count += len(batch)
+        if first == stop and self._groups and len(self._groups) * self._smallest > self._count:
+            # Small batches (one transaction each, say) would make a group apiece, and each
+            # insertion into these lists would move the rest: one joins its neighbour instead
+            # (no group lies between them, so the groups stay disjoint).
+            first, stop = (first - 1, first) if first else (0, 1)
         if first == stop:
             self._lows.insert(first, new.low)
             self._highs.insert(first, new.high)

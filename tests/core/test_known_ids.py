@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
@@ -24,6 +26,12 @@ class Kept:
         return list(self._ids)
 
 
+def _in_order_and_apart(ranges: list[tuple[str, str]]) -> bool:
+    return all(low <= high for low, high in ranges) and all(
+        high < low for (_, high), (low, _) in pairwise(ranges)
+    )
+
+
 # A small pool, so that ranges meet, nest and repeat: "a07" < "a10" < "b00" ...
 _IDS = st.sampled_from([f"{letter}{n:02d}" for letter in "abc" for n in range(30)])
 _BATCHES = st.lists(_IDS, min_size=1, max_size=12).flatmap(
@@ -32,11 +40,15 @@ _BATCHES = st.lists(_IDS, min_size=1, max_size=12).flatmap(
 
 
 class SameAsASet(RuleBasedStateMachine):
+    """Batches that meet no group start their own (these batches are small, so they would
+    otherwise always join a neighbour: the other machine below)."""
+
     kept = Bundle("kept")
+    smallest_group = 0
 
     def __init__(self) -> None:
         super().__init__()
-        self.known = KnownIds()
+        self.known = KnownIds(self.smallest_group)
         self.model: set[str] = set()
         self.held: list[Kept] = []
 
@@ -81,9 +93,32 @@ class SameAsASet(RuleBasedStateMachine):
         assert len(self.known) == len(self.model)
         assert sorted(self.known) == sorted(self.model)
 
+    @invariant()
+    def ranges_in_order_and_apart(self) -> None:
+        assert _in_order_and_apart(self.known.ranges())
 
-SameAsASet.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+
+class SameAsASetWithSmallBatchesJoined(SameAsASet):
+    smallest_group = 16
+
+
+for machine in (SameAsASet, SameAsASetWithSmallBatchesJoined):
+    machine.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
 TestKnownIdsIsASet = SameAsASet.TestCase
+TestKnownIdsWithSmallBatchesJoinedIsASet = SameAsASetWithSmallBatchesJoined.TestCase
+
+
+def test_one_transaction_pushes_in_no_order_share_groups() -> None:
+    """A uuid per push: the groups stay few (no list grows by one per push), the answers exact."""
+    known = KnownIds()
+    pushed = [f"{(n * 7919) % 100003:06d}" for n in range(5000)]
+    for txn_id in pushed:
+        new = known.admit([txn_id])
+        assert new is not None
+        known.add(Kept([txn_id]), new)
+    assert len(known) == 5000 and known.groups <= 5000 // 64 + 1
+    assert all(known.admit([txn_id]) is None for txn_id in pushed[::97])
+    assert known.admit(["000000x"]) is not None
 
 
 def test_batches_numbered_in_order_make_one_group_each_and_no_set() -> None:
@@ -135,3 +170,25 @@ def test_kept_transactions_are_what_an_account_holds() -> None:
     assert "t1" in known and "t3" not in known
     known.forget(stored)
     assert "t1" not in known and len(known) == 0
+
+
+def test_a_small_batch_joins_a_neighbour_and_the_ranges_stay_apart() -> None:
+    known = KnownIds(smallest_group=0)
+    for prefix in "ace":
+        ids = [f"{prefix}{i:02d}" for i in range(50)]
+        known.add(Kept(ids), known.admit(ids))
+    # Three groups of 50 are apart for it; with one more id they are small: a new batch joins one.
+    joining = KnownIds(smallest_group=60)
+    for prefix in "ace":
+        ids = [f"{prefix}{i:02d}" for i in range(50)]
+        joining.add(Kept(ids), joining.admit(ids))
+    for ids in (["d50"], ["b07", "b08"], ["f00"]):
+        for k in (known, joining):
+            new = k.admit(ids)
+            assert new is not None
+            k.add(Kept(ids), new)
+    assert known.groups == 6 and joining.groups == 3
+    assert _in_order_and_apart(joining.ranges())
+    for k in (known, joining):
+        assert all(i in k for i in ["a00", "b07", "b08", "c49", "d50", "e00", "f00"])
+        assert not any(i in k for i in ["b00", "d00", "d51", "f01"])
