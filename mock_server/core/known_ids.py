@@ -54,8 +54,8 @@ class NewIds:
 
 
 class _Group:
-    """Batches whose id ranges meet, the lowest and highest of their ids, and (once asked for)
-    the set of all their ids."""
+    """Batches whose id ranges meet (the range itself is :class:`KnownIds`'), how many ids they
+    hold, and (once asked for) the set of all their ids."""
 
     __slots__ = ("batches", "count", "_ids")
 

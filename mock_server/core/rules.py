@@ -723,7 +723,8 @@ def accepted_ids(
     now: datetime,
 ) -> NewIds | None:
     """What :func:`accepts` judges, answered with the batch's ids when it would say True (None
-    otherwise): found new once, for the writer to add to the account's (:mod:`~mock_server.core.known_ids`)."""
+    otherwise): found new once, for the writer to add to the account's
+    (:mod:`~mock_server.core.known_ids`)."""
     if body_account_id != path_account_id or account.status != "connected" or not account.writable:
         return None
     count = len(records)

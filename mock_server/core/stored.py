@@ -7,8 +7,9 @@ and that body is there anyway: the echo answers with it. So :class:`Transactions
 accepted batch as its bytes, its count and its last transaction, which is all the rules and the
 account read once a batch is in (the latest date, where a failed push leaves the account). The few
 readers that want every transaction (QBO's feed, exports, the UI) decode the bytes again into the
-same records; those that want only the ids (a push's ``changes``, a failed push's release, the account's ``known_ids`` when
-a batch's ids must be compared one by one, :mod:`mock_server.core.known_ids`) decode only those.
+same records; those that want only the ids (a push's ``changes``, a failed push's release, the
+account's ``known_ids`` when a batch's ids must be compared one by one,
+:mod:`mock_server.core.known_ids`) decode only those.
 """
 
 from __future__ import annotations
