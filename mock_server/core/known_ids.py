@@ -59,10 +59,10 @@ class _Group:
 
     __slots__ = ("batches", "count", "_ids")
 
-    def __init__(self, batches: list[HoldsIds], ids: set[str] | None = None) -> None:
-        self.batches = batches
-        self.count = sum(map(len, batches))
-        self._ids = ids
+    def __init__(self, batch: HoldsIds) -> None:
+        self.batches = [batch]
+        self.count = len(batch)
+        self._ids: set[str] | None = None
 
     def ids(self) -> set[str]:
         if self._ids is None:
@@ -151,8 +151,9 @@ class KnownIds(Set[str]):
         if not len(batch):
             return
         if new is None or new.first < 0:
-            ids = new.distinct if new is not None and new.distinct is not None else batch.ids()
-            new = NewIds(min(ids), max(ids), distinct=new.distinct if new is not None else None)
+            distinct = new.distinct if new is not None else None
+            ids = distinct if distinct is not None else batch.ids()
+            new = NewIds(min(ids), max(ids), distinct=distinct)
             first, stop = self._meeting(new.low, new.high)
         else:
             first, stop = new.first, new.stop
@@ -165,7 +166,7 @@ class KnownIds(Set[str]):
         if first == stop:
             self._lows.insert(first, new.low)
             self._highs.insert(first, new.high)
-            self._groups.insert(first, _Group([batch]))
+            self._groups.insert(first, _Group(batch))
             return
         self._join(first, stop, batch, new)
 

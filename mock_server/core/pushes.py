@@ -84,7 +84,9 @@ def create_bank_transactions(
     assert isinstance(transactions, list)  # check_batch guarantees it
     records = records_of(transactions)
     kept = Transactions.of_records(records)
-    return _accept(tenant, company.id, connection_id, account, records, None, kept, timeout_minutes, now)
+    # The ids are at hand: the known ids need not decode them again from what is kept.
+    ids = NewIds(distinct={record.id for record in records})
+    return _accept(tenant, company.id, connection_id, account, records, ids, kept, timeout_minutes, now)
 
 
 def write_records(
@@ -120,14 +122,13 @@ def _accept(
     connection_id: str,
     account: SourceAccount,
     accepted: list[Txn],
-    ids: NewIds | None,
+    ids: NewIds,
     kept: Transactions,
     timeout_minutes: int | None,
     now: datetime,
 ) -> PushOperation:
-    """Write an accepted batch (its records, their ``ids`` as the rules found them new, when
-    they did, and ``kept``, what the push operation keeps of it): the account's balance, ids and
-    latest date, and its push operation."""
+    """Write an accepted batch (its records, their ``ids`` as found new, and ``kept``, what the
+    push operation keeps of it): the account's balance, ids and latest date, and its push operation."""
     balance_before = account.balance
     account.fields["balance"] = balance_after(accepted, balance_before)
     account.known_ids.add(kept, ids)
