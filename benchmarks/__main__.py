@@ -15,6 +15,7 @@ import os
 import statistics
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import httpx
@@ -93,23 +94,29 @@ def throughput(template: bytes, no_prism: bool, n: int, s: float, figures: set[s
 def _pushes(bare: int, emulator: int, path: str, template: bytes, why_not_prism: str | None, n: int,
             s: float) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
-    drives = {
-        "bare": (bare, lambda sent: batches("/post/x", template, sent)),
-        "emulator": (emulator, lambda sent: batches(path, template, sent)),
-    }
-    if why_not_prism is None:
-        with server("prism") as prism:
+    with server("ceilings") as ceilings, ExitStack() as more:
+        drives = {
+            "bare": (bare, lambda sent: batches("/post/x", template, sent)),
+            "decode": (ceilings.port, lambda sent: batches("/decode/x", template, sent)),
+            "rules": (ceilings.port, lambda sent: batches("/rules/x", template, sent)),
+            "emulator": (emulator, lambda sent: batches(path, template, sent)),
+        }
+        if why_not_prism is None:
+            prism = more.enter_context(server("prism"))
             drives["prism"] = (prism.port, lambda sent: batches(PRISM_PUSH, template, sent))
-            push = alternating(drives, s, n)
-    else:
         push = alternating(drives, s, n)
     print("\n1000-transaction pushes (every id unique, all rules applied):")
     print(describe("bare POST (orjson parse + fixed answer)", push["bare"]))
+    print(describe("ceiling: the emulator's decode + keep + echo", push["decode"]))
+    print(describe("ceiling: that + the QBO rules and known ids", push["rules"]))
     print(describe("emulator create-bank-transactions", push["emulator"], "batches"))
     if "prism" in push:
         print(describe("Prism 5, silent, on Codat's document", push["prism"]))
     to_bare = push["emulator"].per_second / push["bare"].per_second
     rows.append(("1000-tx push, emulator / bare orjson parse, same stack", f"{to_bare:.2f}", ">= 1.0"))
+    rows.append(("1000-tx push ceilings / bare: decode + echo; + rules",
+                 f"{push['decode'].per_second / push['bare'].per_second:.2f}; "
+                 f"{push['rules'].per_second / push['bare'].per_second:.2f}", "(context: no target)"))
     if "prism" in push:
         rows.append(("1000-tx push, emulator / silent Prism", f"{push['emulator'].per_second / push['prism'].per_second:.2f}", ">= 2.0"))
     else:
@@ -201,7 +208,7 @@ def main() -> int:
     if "memory" in figures:
         rows.append(stored_memory(template, n, args.stored))
 
-    order = ["1000-tx push, emulator / bare", "1000-tx push, emulator / silent", "GET company", "rule engine", "RSS with",
+    order = ["1000-tx push, emulator / bare", "1000-tx push ceilings", "1000-tx push, emulator / silent", "GET company", "rule engine", "RSS with",
              "idle RSS", "list page"]
     rows.sort(key=lambda row: next(i for i, start in enumerate(order) if row[0].startswith(start)))
     print("\n| figure | this run | target |\n|---|---|---|")

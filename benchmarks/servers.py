@@ -1,8 +1,9 @@
-"""The servers a benchmark drives, each its own process on loopback: the emulator, the bare app, Prism.
+"""The servers a benchmark drives, each its own process on loopback: the emulator, the bare app,
+the push's ceilings (:mod:`benchmarks.ceilings`), Prism.
 
-The emulator and the bare app run on the same uvicorn, which picks its HTTP parser and event loop
-itself (httptools and uvloop when installed): :func:`stack` says which, so a ratio between the
-two is always on one stack. Prism, the peer, is Stoplight's mock server from the npm registry,
+The emulator, the bare app and the ceilings run on the same uvicorn, which picks its HTTP parser
+and event loop itself (httptools and uvloop when installed): :func:`stack` says which, so a ratio
+between them is always on one stack. Prism, the peer, is Stoplight's mock server from the npm registry,
 installed into ``.cache/prism`` the first time and run silent on Codat's own document.
 """
 
@@ -94,12 +95,12 @@ def _wait(process: subprocess.Popen[bytes], url: str, name: str, timeout: float)
 
 @contextmanager
 def server(kind: str) -> Iterator[Running]:
-    """Start ``emulator``, ``bare`` or ``prism``; yield it once it answers; stop it after."""
+    """Start ``emulator``, ``bare``, ``ceilings`` or ``prism``; yield it once it answers; stop it after."""
     port = free_port()
     if kind == "emulator":
         command, health = _emulator_command(port), "/_mock/health"
-    elif kind == "bare":
-        command = [sys.executable, "-m", "uvicorn", "benchmarks.bare:app", "--port", str(port),
+    elif kind in ("bare", "ceilings"):
+        command = [sys.executable, "-m", "uvicorn", f"benchmarks.{kind}:app", "--port", str(port),
                    "--log-level", "warning", "--no-access-log"]
         health = "/get/health"
     else:
