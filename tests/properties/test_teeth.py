@@ -105,9 +105,12 @@ def test_the_break_one_rule_property_fails_when_the_rule_is_switched_off(
 def test_the_engine_parts_from_the_oracle_when_a_rule_is_switched_off(
     rule: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The generic generator, not one aimed at the rule: it must reach every rule by itself.
+    # The generic generator, not one aimed at the rule: it must reach every rule by itself. Its
+    # draws shift with the modules a worker has loaded (Hypothesis mixes in constants it reads from
+    # the project's code), so the budget leaves a margin: the rarest rule to tell apart,
+    # OlderThanLatest, took 8 to 324 examples across twenty seeds, and missed 400 twice.
     monkeypatch.setattr(rules, "check_batch", without(rule))
-    assert fails(any_requests(), check_engine_agrees_with_oracle, budget=400)
+    assert fails(any_requests(), check_engine_agrees_with_oracle, budget=1000)
 
 
 # --- boundaries off by one ---------------------------------------------------------------------
