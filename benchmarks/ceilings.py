@@ -3,8 +3,8 @@
 Each is a bare Starlette endpoint like :mod:`benchmarks.bare`'s, run as its own process beside it:
 
 - ``/decode/...`` decodes the body with the emulator's own decoder (one pass into typed records),
-  keeps the body as the emulator keeps an accepted batch, and answers the echo: a body as large as
-  the emulator's, behind a fixed head. It is the ceiling of any push that checks types and echoes.
+  keeps the body as the emulator keeps an accepted batch, and answers with the emulator's echo of
+  a Pending push operation. It is the ceiling of any push that checks types and echoes.
 - ``/rules/...`` does that and, between decoding and keeping, what the emulator's hot path asks of
   the QBO rules: :func:`~mock_server.core.rules.accepted_ids` on the typed records, against the
   ids one account already holds (:class:`~mock_server.core.known_ids.KnownIds`), which then takes
@@ -18,24 +18,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server.core.known_ids import KnownIds
+from mock_server.core.model import PushOperation
 from mock_server.core.rules import AccountView, accepted_ids
 from mock_server.core.stored import Transactions
-from mock_server.http.api.transactions import decode_batch
+from mock_server.http.api.transactions import decode_batch, echo
 
-# As long as the emulator's push operation head, so both answers carry the same bytes.
-_HEAD = orjson.dumps({
-    "companyId": "8a210b68-6988-11ed-a1eb-0242ac120002", "pushOperationKey": "7dd8e2ff-3bc5-4e65-8bc8-b0d8eb5ba3d3",
-    "dataConnectionKey": "2e9d2c44-f675-40ba-8049-353bfcb5e171", "requestedOnUtc": "2026-12-01T00:00:00.000Z",
-    "status": "Pending", "statusCode": 202, "timeoutInMinutes": 1440, "dataType": "bankTransactions",
-    "validation": {"errors": [], "warnings": []}, "changes": [],
-})
+# A Pending push operation like the emulator's, answered with each batch through the emulator's echo.
+_OPERATION = PushOperation(
+    key="7dd8e2ff-3bc5-4e65-8bc8-b0d8eb5ba3d3", company_id="8a210b68-6988-11ed-a1eb-0242ac120002",
+    connection_id="2e9d2c44-f675-40ba-8049-353bfcb5e171", account_id="acc-1",
+    requested=datetime(2026, 12, 1, tzinfo=UTC), due=datetime(2026, 12, 1, tzinfo=UTC), timeout_minutes=None,
+    transactions=Transactions(),
+)
 _REFUSED = Response(b'{"statusCode":400}', status_code=400, media_type="application/json")
 
 #: What the endpoints keep: the bodies (``/decode``), and one account's ids (``/rules``).
@@ -44,7 +44,7 @@ known = KnownIds()
 
 
 def _echo(data: bytes) -> Response:
-    return Response(b"".join((_HEAD[:-1], b',"data":', data, b"}")), media_type="application/json")
+    return Response(echo(_OPERATION, data), media_type="application/json")
 
 
 async def decode(request: Request) -> Response:
@@ -72,7 +72,7 @@ async def rules(request: Request) -> Response:
 
 
 async def get(request: Request) -> Response:
-    return Response(_HEAD, media_type="application/json")
+    return Response(b"{}", media_type="application/json")
 
 
 app = Starlette(routes=[
